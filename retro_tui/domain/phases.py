@@ -16,11 +16,11 @@ class Phase(StrEnum):
     CLOSE = "close"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return PHASE_TITLES[self]
 
     @property
-    def index(self) -> int:
+    def order(self) -> int:
         return PHASE_ORDER.index(self)
 
 

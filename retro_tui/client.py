@@ -1,0 +1,174 @@
+"""What a UI holds: join, send a command and await its answer, follow the board.
+
+Two ways to reach the hub behind one interface: `LocalClient` when the hub lives in the
+same process (a solo retro, or the host's own terminal), `SocketClient` over the hub's
+Unix socket (each browser participant's process). The UI cannot tell them apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+from retro_tui.domain.commands import Command
+from retro_tui.domain.errors import Refused
+from retro_tui.domain.model import Role
+from retro_tui.domain.views import BoardView
+from retro_tui.hub.hub import Connection, Hub
+from retro_tui.hub.protocol import MAX_VIEW_LINE, ProtocolError, decode, encode, view_from_wire
+
+
+class HubClient(ABC):
+    """A UI's handle on the session."""
+
+    you: str | None = None
+
+    @abstractmethod
+    async def join(self, name: str) -> str:
+        """Become a participant (or reclaim an offline one); raises Refused."""
+
+    @abstractmethod
+    async def send(self, command: Command) -> None:
+        """Run a command at the hub; returns when it is durable, raises Refused."""
+
+    @abstractmethod
+    async def next_view(self) -> BoardView:
+        """Wait for the board to change; raises ConnectionError when the hub is gone."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+
+class LocalClient(HubClient):
+    def __init__(self, hub: Hub, identity: str, role: Role) -> None:
+        self.hub = hub
+        self.conn: Connection = hub.attach(identity, role)
+        self.you = self.conn.pid
+
+    async def join(self, name: str) -> str:
+        self.you = await self.hub.join(self.conn, name)
+        return self.you
+
+    async def send(self, command: Command) -> None:
+        await self.hub.submit(self.conn, command)
+
+    async def next_view(self) -> BoardView:
+        return await self.conn.next_view()
+
+    def current_view(self) -> BoardView:
+        return self.conn.current_view()
+
+    async def close(self) -> None:
+        self.hub.detach(self.conn)
+
+
+class SocketClient(HubClient):
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._reader, self._writer = reader, writer
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[None]] = {}
+        self._join: asyncio.Future[str] | None = None
+        self._view: BoardView | None = None
+        self._changed = asyncio.Event()
+        self._closed: str | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def connect(cls, path: Path | str, identity: str, role: Role) -> SocketClient:
+        reader, writer = await asyncio.open_unix_connection(str(path), limit=MAX_VIEW_LINE)
+        client = cls(reader, writer)
+        writer.write(encode({"t": "hello", "identity": identity, "role": role.value}))
+        await writer.drain()
+        welcome = decode(await reader.readuntil(b"\n"))
+        if welcome.get("t") != "welcome":
+            raise ConnectionError(str(welcome.get("reason", "the hub refused the connection")))
+        you = welcome.get("you")
+        client.you = you if isinstance(you, str) else None
+        client._task = asyncio.create_task(client._read_loop())
+        return client
+
+    async def _read_loop(self) -> None:
+        reason = "the session hub closed the connection"
+        try:
+            while True:
+                line = await self._reader.readuntil(b"\n")
+                self._dispatch(decode(line))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        except ProtocolError as error:
+            reason = str(error)
+        except _HubError as error:
+            reason = str(error)
+        self._fail(reason)
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        kind = message["t"]
+        if kind == "view":
+            self._view = view_from_wire(message.get("view"))
+            self._changed.set()
+        elif kind in ("ack", "nack"):
+            future = self._pending.pop(message.get("id", -1), None)
+            if future is not None and not future.done():
+                if kind == "ack":
+                    future.set_result(None)
+                else:
+                    future.set_exception(Refused(str(message.get("reason", "Refused."))))
+        elif kind in ("joined", "join_refused") and self._join is not None:
+            if kind == "joined":
+                self._join.set_result(str(message.get("you")))
+            else:
+                self._join.set_exception(Refused(str(message.get("reason", "Refused."))))
+        elif kind == "error":
+            raise _HubError(str(message.get("reason", "the hub hung up")))
+
+    def _fail(self, reason: str) -> None:
+        self._closed = reason
+        error = ConnectionError(reason)
+        for future in [*self._pending.values(), self._join]:
+            if future is not None and not future.done():
+                future.set_exception(error)
+        self._pending.clear()
+        self._changed.set()
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        if self._closed is not None:
+            raise ConnectionError(self._closed)
+        self._writer.write(encode(message))
+        await self._writer.drain()
+
+    async def join(self, name: str) -> str:
+        self._join = asyncio.get_running_loop().create_future()
+        await self._send({"t": "join", "name": name})
+        self.you = await self._join
+        return self.you
+
+    async def send(self, command: Command) -> None:
+        ident = next(self._ids)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending[ident] = future
+        await self._send({"t": "cmd", "id": ident, "cmd": command.to_wire()})
+        await future
+
+    async def next_view(self) -> BoardView:
+        await self._changed.wait()
+        self._changed.clear()
+        if self._closed is not None:
+            raise ConnectionError(self._closed)
+        assert self._view is not None
+        return self._view
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self._send({"t": "bye"})
+        if self._task is not None:
+            self._task.cancel()
+        with contextlib.suppress(Exception):
+            self._writer.close()
+
+
+class _HubError(Exception):
+    pass

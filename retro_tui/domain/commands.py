@@ -1,0 +1,278 @@
+"""Commands: what a client asks the hub to do, as small typed values.
+
+Each command has a wire name; `command_from_wire` turns an untrusted JSON object into a
+command or refuses it with a sentence, so the protocol and the UI share one vocabulary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from dataclasses import dataclass
+from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
+
+from retro_tui.domain.errors import Refused
+
+
+@dataclass(frozen=True)
+class Command:
+    name: ClassVar[str] = ""
+
+    def to_wire(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["name"] = self.name
+        return data
+
+
+COMMANDS: dict[str, type[Command]] = {}
+
+
+def command(name: str) -> Any:
+    """Register a command class under its wire name."""
+
+    def register(cls: type[Command]) -> type[Command]:
+        cls.name = name
+        COMMANDS[name] = cls
+        return cls
+
+    return register
+
+
+# --- check-in and participants ------------------------------------------------------
+@command("check_in")
+@dataclass(frozen=True)
+class CheckIn(Command):
+    word: str = ""
+    mood: int | None = None
+
+
+@command("rename")
+@dataclass(frozen=True)
+class Rename(Command):
+    new_name: str = ""
+
+
+@command("mark_done")
+@dataclass(frozen=True)
+class MarkDone(Command):
+    done: bool = True
+
+
+# --- phases and timer ---------------------------------------------------------------
+@command("next_phase")
+@dataclass(frozen=True)
+class NextPhase(Command):
+    pass
+
+
+@command("previous_phase")
+@dataclass(frozen=True)
+class PreviousPhase(Command):
+    pass
+
+
+@command("go_to_phase")
+@dataclass(frozen=True)
+class GoToPhase(Command):
+    phase: str = ""
+
+
+@command("timer_start")
+@dataclass(frozen=True)
+class TimerStart(Command):
+    minutes: float | None = None  # None: the phase's planned duration
+
+
+@command("timer_pause")
+@dataclass(frozen=True)
+class TimerPause(Command):
+    pass
+
+
+@command("timer_resume")
+@dataclass(frozen=True)
+class TimerResume(Command):
+    pass
+
+
+@command("timer_extend")
+@dataclass(frozen=True)
+class TimerExtend(Command):
+    seconds: int = 60
+
+
+@command("timer_reset")
+@dataclass(frozen=True)
+class TimerReset(Command):
+    pass
+
+
+@command("settings")
+@dataclass(frozen=True)
+class ChangeSettings(Command):
+    anonymous: bool | None = None
+    votes_per_person: int | None = None
+    max_votes_per_target: int | None = None
+    participants_may_group: bool | None = None
+    topic_minutes: int | None = None
+    clear_max_votes: bool = False
+
+
+# --- cards and topics -----------------------------------------------------------------
+@command("add_card")
+@dataclass(frozen=True)
+class AddCard(Command):
+    column: str = ""
+    text: str = ""
+
+
+@command("edit_card")
+@dataclass(frozen=True)
+class EditCard(Command):
+    card: str = ""
+    text: str = ""
+
+
+@command("delete_card")
+@dataclass(frozen=True)
+class DeleteCard(Command):
+    card: str = ""
+
+
+@command("move_card")
+@dataclass(frozen=True)
+class MoveCard(Command):
+    card: str = ""
+    column: str = ""
+
+
+@command("merge")
+@dataclass(frozen=True)
+class Merge(Command):
+    source: str = ""  # a card or topic id
+    target: str = ""  # a card or topic id
+
+
+@command("unmerge")
+@dataclass(frozen=True)
+class Unmerge(Command):
+    card: str = ""
+
+
+@command("title_topic")
+@dataclass(frozen=True)
+class TitleTopic(Command):
+    topic: str = ""
+    title: str = ""
+
+
+# --- votes ---------------------------------------------------------------------------
+@command("vote")
+@dataclass(frozen=True)
+class CastVote(Command):
+    target: str = ""
+
+
+@command("unvote")
+@dataclass(frozen=True)
+class RetractVote(Command):
+    target: str = ""
+
+
+# --- discussion and actions ------------------------------------------------------------
+@command("discuss")
+@dataclass(frozen=True)
+class Discuss(Command):
+    target: str = ""
+
+
+@command("notes")
+@dataclass(frozen=True)
+class SetNotes(Command):
+    target: str = ""
+    text: str = ""
+
+
+@command("add_action")
+@dataclass(frozen=True)
+class AddAction(Command):
+    text: str = ""
+    owner: str = ""
+    due: str = ""
+    metric: str = ""
+    source: str | None = None
+
+
+@command("action_from_topic")
+@dataclass(frozen=True)
+class ActionFromTopic(Command):
+    target: str = ""
+
+
+@command("edit_action")
+@dataclass(frozen=True)
+class EditAction(Command):
+    action: str = ""
+    text: str | None = None
+    owner: str | None = None
+    due: str | None = None
+    metric: str | None = None
+
+
+@command("delete_action")
+@dataclass(frozen=True)
+class DeleteAction(Command):
+    action: str = ""
+
+
+@command("review")
+@dataclass(frozen=True)
+class ReviewAction(Command):
+    action: str = ""
+    decision: str = ""
+
+
+@command("roti")
+@dataclass(frozen=True)
+class Roti(Command):
+    score: int = 0
+
+
+# --- parsing -------------------------------------------------------------------------
+def _accepts(annotation: Any, value: object) -> bool:
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        return any(_accepts(arg, value) for arg in get_args(annotation))
+    if annotation is type(None):
+        return value is None
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation is str:
+        return isinstance(value, str)
+    return False
+
+
+def command_from_wire(data: object) -> Command:
+    """Build a command from an untrusted mapping, refusing unknown names and bad fields."""
+    if not isinstance(data, dict):
+        raise Refused("A command must be an object.")
+    name = data.get("name")
+    cls = COMMANDS.get(name) if isinstance(name, str) else None
+    if cls is None:
+        raise Refused(f"Unknown command {str(name)[:40]!r}.")
+    hints = get_type_hints(cls)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    args: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "name":
+            continue
+        if key not in fields:
+            raise Refused(f"{name}: unknown field {str(key)[:40]!r}.")
+        if not _accepts(hints[key], value):
+            raise Refused(f"{name}: field {key!r} has the wrong type.")
+        args[key] = value
+    return cls(**args)

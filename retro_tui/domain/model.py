@@ -1,0 +1,253 @@
+"""The session snapshot: immutable values, replaced by the rules, never mutated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from retro_tui.domain.formats import ColumnSpec
+from retro_tui.domain.phases import Phase
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ReviewDecision(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    CARRIED = "carried"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    name: str
+    role: Role
+    joined_at: datetime
+    done_writing: bool = False
+    done_voting: bool = False
+    checkin_word: str = ""
+    mood: int | None = None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role is Role.FACILITATOR
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card. `hidden` is set only in a viewer's copy, where text and author are blanked."""
+
+    id: str
+    column: str
+    author: str
+    text: str
+    created_at: datetime
+    topic: str | None = None
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Cards merged under one title; voted on and discussed as one item."""
+
+    id: str
+    title: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Vote:
+    voter: str
+    target: str  # a topic id, or the id of a card that is in no topic
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    id: str
+    text: str
+    owner: str = ""
+    due: str = ""  # ISO date or ""
+    metric: str = ""
+    source: str | None = None  # topic or card id it came from
+    status: ActionStatus = ActionStatus.OPEN
+    raised_on: str = ""  # ISO date of the retro that first raised it
+    raised_in: str = ""  # title of that retro
+    carried: int = 0  # how many retros it has been carried over
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The SMART parts this item lacks (owner, due date, metric)."""
+        parts = (("owner", self.owner), ("due date", self.due), ("metric", self.metric))
+        return tuple(name for name, value in parts if not value)
+
+    @property
+    def is_smart(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    action: ActionItem
+    decision: ReviewDecision = ReviewDecision.PENDING
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A countdown stored as a deadline, so any client can count down without ticks."""
+
+    duration: int = 0  # seconds, as last set
+    deadline: datetime | None = None  # set while running
+    remaining: float = 0.0  # seconds left while paused or stopped
+
+    @property
+    def running(self) -> bool:
+        return self.deadline is not None
+
+    def remaining_at(self, now: datetime) -> float:
+        if self.deadline is None:
+            return self.remaining
+        return max(0.0, (self.deadline - now).total_seconds())
+
+    def expired_at(self, now: datetime) -> bool:
+        return self.duration > 0 and self.remaining_at(now) <= 0
+
+
+@dataclass(frozen=True)
+class PhaseRecord:
+    phase: Phase
+    started_at: datetime
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    anonymous: bool = False
+    votes_per_person: int = 5
+    max_votes_per_target: int | None = None
+    participants_may_group: bool = False
+    topic_minutes: int = 5
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    title: str
+    team: str
+    format_key: str
+    format_name: str
+    columns: tuple[ColumnSpec, ...]
+    created_at: datetime
+    durations: dict[Phase, int] = field(default_factory=dict)  # planned minutes
+    settings: Settings = Settings()
+    phase: Phase = Phase.CHECKIN
+    participants: tuple[Participant, ...] = ()
+    cards: tuple[Card, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    votes: tuple[Vote, ...] = ()
+    current_topic: str | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+    actions: tuple[ActionItem, ...] = ()
+    review: tuple[ReviewItem, ...] = ()
+    roti: dict[str, int] = field(default_factory=dict)
+    timer: Timer = Timer()
+    phase_log: tuple[PhaseRecord, ...] = ()
+    revision: int = 0
+    next_id: int = 1
+    redacted_for: str | None = None  # set on a viewer's copy; None on the hub's truth
+
+    # --- lookups -------------------------------------------------------------
+    def participant(self, pid: str) -> Participant | None:
+        return next((p for p in self.participants if p.id == pid), None)
+
+    def card(self, cid: str) -> Card | None:
+        return next((c for c in self.cards if c.id == cid), None)
+
+    def topic(self, tid: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == tid), None)
+
+    def action(self, aid: str) -> ActionItem | None:
+        return next((a for a in self.actions if a.id == aid), None)
+
+    def cards_in(self, column: str) -> tuple[Card, ...]:
+        return tuple(c for c in self.cards if c.column == column)
+
+    def cards_of_topic(self, tid: str) -> tuple[Card, ...]:
+        return tuple(c for c in self.cards if c.topic == tid)
+
+    def column_title(self, key: str) -> str:
+        return next((c.title for c in self.columns if c.key == key), key)
+
+    @property
+    def cards_revealed(self) -> bool:
+        return self.phase.order > Phase.WRITE.order
+
+    @property
+    def votes_revealed(self) -> bool:
+        return self.phase.order > Phase.VOTE.order
+
+    def is_vote_target(self, target: str) -> bool:
+        if self.topic(target) is not None:
+            return True
+        card = self.card(target)
+        return card is not None and card.topic is None
+
+    def vote_targets(self) -> tuple[str, ...]:
+        """Topics and lone cards, in board order."""
+        seen: list[str] = []
+        for card in self.cards:
+            key = card.topic or card.id
+            if key not in seen:
+                seen.append(key)
+        return tuple(seen)
+
+    def target_title(self, target: str) -> str:
+        topic = self.topic(target)
+        if topic is not None:
+            return topic.title
+        card = self.card(target)
+        return card.text if card is not None else target
+
+    def target_column(self, target: str) -> str:
+        topic = self.topic(target)
+        if topic is not None:
+            return topic.column
+        card = self.card(target)
+        return card.column if card is not None else ""
+
+    def votes_of(self, voter: str) -> tuple[Vote, ...]:
+        return tuple(v for v in self.votes if v.voter == voter)
+
+    def totals(self) -> dict[str, int]:
+        """Votes per target, as far as this copy of the session can see them."""
+        result: dict[str, int] = {}
+        for vote in self.votes:
+            result[vote.target] = result.get(vote.target, 0) + 1
+        return result
+
+    def ranked_targets(self) -> tuple[str, ...]:
+        """Discussion order: most votes first, ties in board order."""
+        totals = self.totals()
+        order = self.vote_targets()
+        return tuple(sorted(order, key=lambda t: (-totals.get(t, 0), order.index(t))))
+
+    def participants_with_role(self, role: Role) -> tuple[Participant, ...]:
+        return tuple(p for p in self.participants if p.role is role)
+
+    def roti_average(self) -> float | None:
+        if not self.roti:
+            return None
+        return sum(self.roti.values()) / len(self.roti)
+
+    def with_changes(self, **changes: object) -> Session:
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,329 @@
+"""Sessions to and from plain JSON-ready dicts, for the store and the hub protocol.
+
+Parsing is strict: a malformed document raises `MalformedSession` naming the field,
+never a bare KeyError deep inside the UI.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from retro_tui.domain.formats import ColumnSpec
+from retro_tui.domain.model import (
+    ActionItem,
+    ActionStatus,
+    Card,
+    Participant,
+    PhaseRecord,
+    ReviewDecision,
+    ReviewItem,
+    Role,
+    Session,
+    Settings,
+    Timer,
+    Topic,
+    Vote,
+)
+from retro_tui.domain.phases import Phase
+
+Json = dict[str, Any]
+
+
+class MalformedSession(ValueError):
+    """A session document that cannot be read back; the message names the field."""
+
+
+def _ts(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _dt(value: Any, where: str) -> datetime:
+    if not isinstance(value, str):
+        raise MalformedSession(f"{where}: expected a timestamp")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise MalformedSession(f"{where}: bad timestamp {value[:40]!r}") from None
+
+
+def _opt_dt(value: Any, where: str) -> datetime | None:
+    return None if value is None else _dt(value, where)
+
+
+def session_to_dict(s: Session) -> Json:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "team": s.team,
+        "format_key": s.format_key,
+        "format_name": s.format_name,
+        "columns": [
+            {"key": c.key, "title": c.title, "prompt": c.prompt, "colour": c.colour}
+            for c in s.columns
+        ],
+        "created_at": _ts(s.created_at),
+        "durations": {p.value: m for p, m in s.durations.items()},
+        "settings": {
+            "anonymous": s.settings.anonymous,
+            "votes_per_person": s.settings.votes_per_person,
+            "max_votes_per_target": s.settings.max_votes_per_target,
+            "participants_may_group": s.settings.participants_may_group,
+            "topic_minutes": s.settings.topic_minutes,
+        },
+        "phase": s.phase.value,
+        "participants": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "role": p.role.value,
+                "joined_at": _ts(p.joined_at),
+                "done_writing": p.done_writing,
+                "done_voting": p.done_voting,
+                "checkin_word": p.checkin_word,
+                "mood": p.mood,
+            }
+            for p in s.participants
+        ],
+        "cards": [
+            {
+                "id": c.id,
+                "column": c.column,
+                "author": c.author,
+                "text": c.text,
+                "created_at": _ts(c.created_at),
+                "topic": c.topic,
+                "hidden": c.hidden,
+            }
+            for c in s.cards
+        ],
+        "topics": [{"id": t.id, "title": t.title, "column": t.column} for t in s.topics],
+        "votes": [[v.voter, v.target] for v in s.votes],
+        "current_topic": s.current_topic,
+        "notes": dict(s.notes),
+        "actions": [_action_to_dict(a) for a in s.actions],
+        "review": [
+            {"action": _action_to_dict(r.action), "decision": r.decision.value} for r in s.review
+        ],
+        "roti": dict(s.roti),
+        "timer": {
+            "duration": s.timer.duration,
+            "deadline": _ts(s.timer.deadline),
+            "remaining": s.timer.remaining,
+        },
+        "phase_log": [
+            {"phase": r.phase.value, "started_at": _ts(r.started_at), "ended_at": _ts(r.ended_at)}
+            for r in s.phase_log
+        ],
+        "revision": s.revision,
+        "next_id": s.next_id,
+        "redacted_for": s.redacted_for,
+    }
+
+
+def _action_to_dict(a: ActionItem) -> Json:
+    return {
+        "id": a.id,
+        "text": a.text,
+        "owner": a.owner,
+        "due": a.due,
+        "metric": a.metric,
+        "source": a.source,
+        "status": a.status.value,
+        "raised_on": a.raised_on,
+        "raised_in": a.raised_in,
+        "carried": a.carried,
+    }
+
+
+class _Reader:
+    """Typed access to one dict, with errors that say where the problem is."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise MalformedSession(f"{where}: expected an object")
+        self.data = data
+        self.where = where
+
+    def _get(self, key: str, kinds: tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise MalformedSession(f"{self.where}.{key}: missing")
+            return default
+        value = self.data[key]
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise MalformedSession(f"{self.where}.{key}: wrong type")
+        return value
+
+    def text(self, key: str, default: Any = ...) -> Any:
+        return self._get(key, (str,), default)
+
+    def opt_text(self, key: str) -> str | None:
+        value = self._get(key, (str, type(None)), None)
+        return value if value is None else str(value)
+
+    def integer(self, key: str, default: Any = ...) -> Any:
+        return self._get(key, (int,), default)
+
+    def number(self, key: str, default: Any = ...) -> Any:
+        return self._get(key, (int, float), default)
+
+    def flag(self, key: str, default: Any = ...) -> Any:
+        return self._get(key, (bool,), default)
+
+    def items(self, key: str) -> list[Any]:
+        value: list[Any] = self._get(key, (list,), [])
+        return value
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value: dict[str, Any] = self._get(key, (dict,), {})
+        return value
+
+    def sub(self, key: str) -> _Reader:
+        return _Reader(self.data.get(key, {}), f"{self.where}.{key}")
+
+
+def _enum(kind: Any, value: Any, where: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        raise MalformedSession(f"{where}: unknown value {str(value)[:40]!r}") from None
+
+
+def _action_from(data: Any, where: str) -> ActionItem:
+    r = _Reader(data, where)
+    return ActionItem(
+        id=r.text("id"),
+        text=r.text("text"),
+        owner=r.text("owner", ""),
+        due=r.text("due", ""),
+        metric=r.text("metric", ""),
+        source=r.opt_text("source"),
+        status=_enum(ActionStatus, r.text("status", "open"), f"{where}.status"),
+        raised_on=r.text("raised_on", ""),
+        raised_in=r.text("raised_in", ""),
+        carried=r.integer("carried", 0),
+    )
+
+
+def session_from_dict(data: Any) -> Session:
+    r = _Reader(data, "session")
+    columns = tuple(
+        ColumnSpec(
+            key=c.text("key"),
+            title=c.text("title"),
+            prompt=c.text("prompt", ""),
+            colour=c.text("colour", "blue"),
+        )
+        for c in (_Reader(x, f"session.columns[{i}]") for i, x in enumerate(r.items("columns")))
+    )
+    durations = {
+        _enum(Phase, k, "session.durations"): v
+        for k, v in r.mapping("durations").items()
+        if isinstance(v, int)
+    }
+    st = r.sub("settings")
+    settings = Settings(
+        anonymous=st.flag("anonymous", False),
+        votes_per_person=st.integer("votes_per_person", 5),
+        max_votes_per_target=st._get("max_votes_per_target", (int, type(None)), None),
+        participants_may_group=st.flag("participants_may_group", False),
+        topic_minutes=st.integer("topic_minutes", 5),
+    )
+    participants = []
+    for i, x in enumerate(r.items("participants")):
+        p = _Reader(x, f"session.participants[{i}]")
+        participants.append(
+            Participant(
+                id=p.text("id"),
+                name=p.text("name"),
+                role=_enum(Role, p.text("role"), f"{p.where}.role"),
+                joined_at=_dt(p.text("joined_at"), f"{p.where}.joined_at"),
+                done_writing=p.flag("done_writing", False),
+                done_voting=p.flag("done_voting", False),
+                checkin_word=p.text("checkin_word", ""),
+                mood=p._get("mood", (int, type(None)), None),
+            )
+        )
+    cards = []
+    for i, x in enumerate(r.items("cards")):
+        cr = _Reader(x, f"session.cards[{i}]")
+        cards.append(
+            Card(
+                id=cr.text("id"),
+                column=cr.text("column"),
+                author=cr.text("author"),
+                text=cr.text("text"),
+                created_at=_dt(cr.text("created_at"), f"{cr.where}.created_at"),
+                topic=cr.opt_text("topic"),
+                hidden=cr.flag("hidden", False),
+            )
+        )
+    topics = tuple(
+        Topic(id=tr.text("id"), title=tr.text("title"), column=tr.text("column"))
+        for tr in (_Reader(x, f"session.topics[{i}]") for i, x in enumerate(r.items("topics")))
+    )
+    votes = []
+    for i, x in enumerate(r.items("votes")):
+        if not (isinstance(x, list) and len(x) == 2 and all(isinstance(v, str) for v in x)):
+            raise MalformedSession(f"session.votes[{i}]: expected [voter, target]")
+        votes.append(Vote(voter=x[0], target=x[1]))
+    review = tuple(
+        ReviewItem(
+            action=_action_from(
+                x.get("action") if isinstance(x, dict) else None, f"session.review[{i}].action"
+            ),
+            decision=_enum(
+                ReviewDecision,
+                _Reader(x, f"session.review[{i}]").text("decision"),
+                f"session.review[{i}].decision",
+            ),
+        )
+        for i, x in enumerate(r.items("review"))
+    )
+    tm = r.sub("timer")
+    timer = Timer(
+        duration=tm.integer("duration", 0),
+        deadline=_opt_dt(tm.data.get("deadline"), "session.timer.deadline"),
+        remaining=float(tm.number("remaining", 0.0)),
+    )
+    log = tuple(
+        PhaseRecord(
+            phase=_enum(Phase, lr.text("phase"), f"{lr.where}.phase"),
+            started_at=_dt(lr.text("started_at"), f"{lr.where}.started_at"),
+            ended_at=_opt_dt(lr.data.get("ended_at"), f"{lr.where}.ended_at"),
+        )
+        for lr in (
+            _Reader(x, f"session.phase_log[{i}]") for i, x in enumerate(r.items("phase_log"))
+        )
+    )
+    notes = {k: v for k, v in r.mapping("notes").items() if isinstance(v, str)}
+    roti = {k: v for k, v in r.mapping("roti").items() if isinstance(v, int)}
+    return Session(
+        id=r.text("id"),
+        title=r.text("title"),
+        team=r.text("team", "team"),
+        format_key=r.text("format_key"),
+        format_name=r.text("format_name", ""),
+        columns=columns,
+        created_at=_dt(r.text("created_at"), "session.created_at"),
+        durations=durations,
+        settings=settings,
+        phase=_enum(Phase, r.text("phase"), "session.phase"),
+        participants=tuple(participants),
+        cards=tuple(cards),
+        topics=topics,
+        votes=tuple(votes),
+        current_topic=r.opt_text("current_topic"),
+        notes=notes,
+        actions=tuple(
+            _action_from(x, f"session.actions[{i}]") for i, x in enumerate(r.items("actions"))
+        ),
+        review=review,
+        roti=roti,
+        timer=timer,
+        phase_log=log,
+        revision=r.integer("revision", 0),
+        next_id=r.integer("next_id", 1),
+        redacted_for=r.opt_text("redacted_for"),
+    )
