@@ -1,0 +1,102 @@
+"""Opening a session for a UI: pick, create or resume, and hand back a hub client.
+
+The facilitator's terminal app starts here. A local launcher runs the hub in the same
+process (solo retros and the host's own terminal); hosting adds the web and socket
+servers to that same hub through `on_hub`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from retro_tui.client import HubClient, LocalClient
+from retro_tui.clock import Clock, utc_now
+from retro_tui.domain import rules
+from retro_tui.domain.model import ActionItem, ActionStatus, Role, Session
+from retro_tui.export import default_export_name, session_markdown
+from retro_tui.hub.hub import Hub
+from retro_tui.store import SessionLock, SessionStore, StoreListing
+from retro_tui.themes import FormatCatalog, load_formats
+
+FACILITATOR_IDENTITY = "terminal-facilitator"
+DEFAULT_TEAM = "Our team"
+
+
+def default_facilitator_name() -> str:
+    with contextlib.suppress(Exception):
+        name = getpass.getuser()
+        if name and name != "root":
+            return name.capitalize()
+    return "Facilitator"
+
+
+def open_actions_of(session: Session | None) -> tuple[ActionItem, ...]:
+    """Last retro's open items, as the next retro's review should see them."""
+    if session is None:
+        return ()
+    return tuple(a for a in session.actions if a.status is ActionStatus.OPEN)
+
+
+@dataclass
+class LocalLauncher:
+    """Creates and opens sessions in a sessions folder, with the hub in this process."""
+
+    store: SessionStore
+    catalog: FormatCatalog = field(default_factory=load_formats)
+    clock: Clock = utc_now
+    facilitator_name: str = field(default_factory=default_facilitator_name)
+    on_hub: Callable[[Hub], Awaitable[None]] | None = None
+    hub: Hub | None = None
+    lock: SessionLock | None = None
+
+    def listing(self) -> StoreListing:
+        return self.store.list()
+
+    def create_session(
+        self, *, format_key: str, title: str, team: str = DEFAULT_TEAM, anonymous: bool = False
+    ) -> Session:
+        """Write a new session file; raises UnknownFormat, Refused or a StoreError."""
+        fmt = self.catalog.get(format_key)
+        now = self.clock()
+        previous = self.store.last_of_team(team.strip() or DEFAULT_TEAM)
+        session = rules.new_session(
+            fmt,
+            session_id=self.store.new_session_id(title, now),
+            title=title,
+            team=team.strip() or DEFAULT_TEAM,
+            now=now,
+            previous_actions=open_actions_of(previous),
+            anonymous=anonymous,
+        )
+        self.store.create(session)
+        return session
+
+    async def open(self, session_id: str) -> HubClient:
+        """Start the hub for a session and join it as the facilitator."""
+        self.lock = self.store.lock(session_id)
+        session = self.store.load(session_id)
+        self.hub = Hub(self.store, session, clock=self.clock)
+        if self.on_hub is not None:
+            await self.on_hub(self.hub)
+        client = LocalClient(self.hub, FACILITATOR_IDENTITY, Role.FACILITATOR)
+        facilitators = session.participants_with_role(Role.FACILITATOR)
+        name = facilitators[0].name if facilitators else self.facilitator_name
+        await client.join(name)
+        return client
+
+    def export(self, session: Session, target: Path | None = None) -> Path:
+        """Write Markdown notes beside the sessions (or to `target`) and return the path."""
+        path = target or self.store.folder / default_export_name(session)
+        text = session_markdown(self.store.load(session.id) if session.redacted_for else session)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    async def close(self) -> None:
+        if self.hub is not None:
+            await self.hub.close()
+        if self.lock is not None:
+            self.lock.release()
