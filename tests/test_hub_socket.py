@@ -109,7 +109,7 @@ async def test_bad_later_messages_do_not_disturb_others(
     hub, server, fac = served
     bystander = await SocketClient.connect(server.path, "bystander", Role.PARTICIPANT)
     await bystander.join("Bea")
-    reader, writer = await _raw(server)
+    _reader, writer = await _raw(server)
     writer.write(b'{"t":"hello","identity":"rogue","role":"participant"}\n')
     writer.write(json.dumps(message).encode() + b"\n")
     await writer.drain()
@@ -141,7 +141,7 @@ async def test_frozen_reader_does_not_block_the_hub(
     served: tuple[Hub, HubServer, LocalClient],
 ) -> None:
     hub, server, fac = served
-    reader, writer = await _raw(server)  # says hello, then never reads again
+    _reader, writer = await _raw(server)  # says hello, then never reads again
     writer.write(
         b'{"t":"hello","identity":"frozen","role":"participant"}\n{"t":"join","name":"Frozen"}\n'
     )
