@@ -1,0 +1,5 @@
+"""`python -m retro_tui` is the `retro-tui` command."""
+
+from retro_tui.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""Making a session live: the hub's socket plus the web server, on one event loop.
+
+Used by `retro-tui host` (inside the facilitator's Textual app) and `retro-tui serve`
+(headless). Browser participants' processes reach the hub through the socket path that
+the web server passes them in `RETRO_TUI_HUB`.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import dataclass, field
+
+from retro_tui.hub.hub import Hub
+from retro_tui.hub.server import HubServer
+from retro_tui.web.server import RetroWebServer
+from retro_tui.web.tokens import new_token
+
+HUB_ENV = "RETRO_TUI_HUB"
+
+
+@dataclass
+class HostOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    max_participants: int = 50
+
+
+def participant_command() -> str:
+    """The shell command textual-serve runs for each browser tab."""
+    return f"{shlex.quote(sys.executable)} -m retro_tui participant"
+
+
+@dataclass
+class LiveSession:
+    """The hub's socket server and the web server that share it, started and stopped together."""
+
+    hub: Hub
+    options: HostOptions = field(default_factory=HostOptions)
+    hub_server: HubServer | None = None
+    web: RetroWebServer | None = None
+
+    async def start(self) -> None:
+        self.hub_server = HubServer(self.hub)
+        await self.hub_server.start()
+        self.web = RetroWebServer(
+            command=participant_command(),
+            host=self.options.host,
+            port=self.options.port,
+            public_url=self.options.public_url,
+            participant_token=new_token(),
+            facilitator_token=new_token(),
+            max_participants=self.options.max_participants,
+            extra_env={HUB_ENV: str(self.hub_server.path)},
+            title=f"retro-tui: {self.hub.session.title}",
+        )
+        self.hub.max_online = self.options.max_participants + 5  # facilitators beyond the cap
+        try:
+            await self.web.start()
+        except OSError:
+            await self.hub_server.stop()
+            raise
+
+    @property
+    def participant_url(self) -> str:
+        return self.web.participant_url if self.web else ""
+
+    @property
+    def facilitator_url(self) -> str:
+        return self.web.facilitator_url if self.web else ""
+
+    async def stop(self) -> None:
+        if self.web is not None:
+            await self.web.stop()
+        if self.hub_server is not None:
+            await self.hub_server.stop()
