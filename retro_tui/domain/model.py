@@ -204,12 +204,7 @@ class Session:
 
     def vote_targets(self) -> tuple[str, ...]:
         """Topics and lone cards, in board order."""
-        seen: list[str] = []
-        for card in self.cards:
-            key = card.topic or card.id
-            if key not in seen:
-                seen.append(key)
-        return tuple(seen)
+        return tuple(dict.fromkeys(card.topic or card.id for card in self.cards))
 
     def target_title(self, target: str) -> str:
         topic = self.topic(target)
@@ -236,10 +231,9 @@ class Session:
         return result
 
     def ranked_targets(self) -> tuple[str, ...]:
-        """Discussion order: most votes first, ties in board order."""
+        """Discussion order: most votes first, ties in board order (the sort is stable)."""
         totals = self.totals()
-        order = self.vote_targets()
-        return tuple(sorted(order, key=lambda t: (-totals.get(t, 0), order.index(t))))
+        return tuple(sorted(self.vote_targets(), key=lambda t: -totals.get(t, 0)))
 
     def participants_with_role(self, role: Role) -> tuple[Participant, ...]:
         return tuple(p for p in self.participants if p.role is role)

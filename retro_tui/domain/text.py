@@ -36,7 +36,7 @@ def _visible(ch: str) -> str:
     return f"\\u{code:04x}"
 
 
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + _BIDI + "]")
 
 
 def make_visible(value: str, *, multiline: bool) -> str:
