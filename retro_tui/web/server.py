@@ -1,0 +1,625 @@
+"""The web face of a retro: textual-serve's `Server`, behind join links and cookies.
+
+textual-serve starts one app process per websocket and tells it nothing but the
+terminal size. This subclass decides who may connect (the join token is swapped for an
+HttpOnly cookie; a refusal spawns nothing), caps participants, and hands each spawned
+app its role and a stable browser identity through environment variables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import json
+import logging
+import os
+import secrets
+import signal
+import string
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final, Literal, get_args
+from urllib.parse import quote, urlsplit
+
+import textual_serve
+from aiohttp import WSCloseCode, WSMsgType, web
+from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
+from textual_serve.server import Server
+
+from retro_tui.web.tokens import grant_role, is_identity, make_grant, new_identity, tokens_equal
+
+log = logging.getLogger("retro_tui.web")
+
+Role = Literal["participant", "facilitator"]
+ROLES: Final[tuple[Role, ...]] = get_args(Role)
+
+ROLE_ENV: Final = "RETRO_TUI_ROLE"
+IDENTITY_ENV: Final = "RETRO_TUI_IDENTITY"
+GRANT_COOKIE: Final = "retro_tui_grant"
+IDENTITY_COOKIE: Final = "retro_tui_identity"
+JOIN_PARAMETER: Final = "join"
+
+COOKIE_MAX_AGE: Final = 24 * 60 * 60
+"""A day: long enough to rejoin after a closed tab or a crashed browser."""
+MAX_COLUMNS: Final = 500
+MAX_ROWS: Final = 200
+"""A browser may claim any terminal size; a huge one would only exhaust the app's memory."""
+MAX_MESSAGE_BYTES: Final = 1024 * 1024
+STOP_GRACE = 3.0
+"""Seconds an app gets to quit (then to obey SIGTERM) before the next, harder step."""
+STDERR_TAIL_BYTES: Final = 16 * 1024
+
+INVALID_LINK: Final = "This retro link is not valid. Ask the facilitator for a new one."
+FOREIGN_ORIGIN: Final = "This retro cannot be joined from another site."
+RETRO_FULL: Final = (
+    "This retro is full: it has room for {cap} participants and all are taken.\r\n"
+    "Ask the facilitator to make room, then reload this page.\r\n"
+)
+APP_FAILED: Final = "The retro app could not start. Tell the facilitator.\r\n"
+CLEAR_SCREEN: Final = "\x1b[2J\x1b[H"
+
+TEMPLATES: Final = Path(__file__).parent / "templates"
+STATICS: Final = Path(textual_serve.__file__).parent / "static"
+
+_NO_ENV: Final[Mapping[str, str]] = MappingProxyType({})
+_PAGE_POLICY: Final = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+_NOTICE_POLICY: Final = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """Who a request comes from, as proven by its cookies."""
+
+    role: Role
+    identity: str
+
+
+class RetroWebServer(Server):
+    """Serve the retro app to browsers that hold a join link, one process per tab."""
+
+    def __init__(
+        self,
+        *,
+        command: str,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        public_url: str | None = None,
+        participant_token: str,
+        facilitator_token: str,
+        max_participants: int = 50,
+        extra_env: Mapping[str, str] = _NO_ENV,
+        title: str = "retro-tui",
+    ) -> None:
+        if not participant_token or not facilitator_token:
+            raise ValueError("Both join tokens must be non-empty.")
+        if tokens_equal(participant_token, facilitator_token):
+            raise ValueError("The participant and facilitator tokens must differ.")
+        if max_participants < 0:
+            raise ValueError("max_participants cannot be negative.")
+        super().__init__(
+            command,
+            host=host,
+            port=port,
+            title=title,
+            public_url=public_url,
+            statics_path=STATICS,
+            templates_path=TEMPLATES,
+        )
+        self.public_url: str = (public_url or _url_for(host, port)).rstrip("/")
+        self.max_participants = max_participants
+        self.extra_env: Mapping[str, str] = dict(extra_env)
+        self._public_url_given = public_url is not None
+        self._tokens: dict[Role, str] = {
+            "participant": participant_token,
+            "facilitator": facilitator_token,
+        }
+        self._connected: dict[Role, int] = dict.fromkeys(ROLES, 0)
+        self._sessions: dict[RetroAppService, web.WebSocketResponse] = {}
+        self._runner: web.AppRunner | None = None
+        self._templates = {path.stem: _read_template(path) for path in TEMPLATES.glob("*.html")}
+
+    @property
+    def participant_url(self) -> str:
+        """The link to hand to participants."""
+        return self._join_url("participant")
+
+    @property
+    def facilitator_url(self) -> str:
+        """The link that makes a browser a facilitator."""
+        return self._join_url("facilitator")
+
+    @property
+    def participants_connected(self) -> int:
+        """How many participant websockets are open now (the ones the cap counts)."""
+        return self._connected["participant"]
+
+    @property
+    def facilitators_connected(self) -> int:
+        """How many facilitator websockets are open now."""
+        return self._connected["facilitator"]
+
+    async def start(self) -> None:
+        """Listen on the running loop without blocking it, so the hub can share the loop.
+
+        With port 0 the system picks a free port; `port` and `public_url` then tell it.
+        """
+        if self._runner is not None:
+            raise RuntimeError("The web server is already running.")
+        runner = web.AppRunner(
+            await self._make_app(),
+            access_log=None,
+            logger=log.getChild("http"),  # malformed requests: the host decides what to show
+            shutdown_timeout=STOP_GRACE,
+        )
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+        if not self._public_url_given:
+            self.public_url = _url_for(self.host, self.port)
+        log.info("Serving %r on %s", self.command, self.public_url)
+
+    async def stop(self) -> None:
+        """Stop listening, close every websocket and end every app process."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()  # stops the listener, then calls on_shutdown
+
+    def initialize_logging(self) -> None:
+        """Leave logging to the host program (textual-serve would install a Rich handler)."""
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """End every session; aiohttp would otherwise wait for websockets to time out."""
+        sessions = list(self._sessions.items())
+        await asyncio.gather(*(_end_session(s, ws) for s, ws in sessions), return_exceptions=True)
+
+    async def _make_app(self) -> web.Application:
+        """Build the aiohttp app: our guarded routes and textual-serve's static files."""
+        app = web.Application(client_max_size=64 * 1024)
+        app.add_routes(
+            [
+                web.get("/", self._serve_index, name="index"),
+                web.get("/ws", self._serve_websocket, name="websocket"),
+                web.get("/download/{key}", self._serve_download, name="download"),
+                web.static("/static", self.statics_path, name="static"),
+            ]
+        )
+        app.on_shutdown.append(self.on_shutdown)
+        return app
+
+    async def _serve_index(self, request: web.Request) -> web.StreamResponse:
+        """Swap a join token for cookies, or serve the page to a browser that has them."""
+        visitor = self._visitor(request)
+        token = request.query.get(JOIN_PARAMETER)
+        if token is not None and (role := self._role_for(token)) is not None:
+            return self._admit(request, role)
+        if visitor is None:
+            return self._notice(INVALID_LINK, status=403)
+        if request.query_string:
+            return _see_other_here()  # keep stray tokens and textual.js switches off the page
+        return self._page()
+
+    async def _serve_websocket(self, request: web.Request) -> web.StreamResponse:
+        """Run one app process for one browser tab, if the tab may have one."""
+        visitor = self._visitor(request)
+        if visitor is None:
+            return _plain(INVALID_LINK, status=403)
+        if not self._origin_allowed(request):
+            return _plain(FOREIGN_ORIGIN, status=403)
+        websocket = web.WebSocketResponse(
+            heartbeat=15, timeout=STOP_GRACE, max_msg_size=MAX_MESSAGE_BYTES
+        )
+        if visitor.role == "participant" and self.participants_connected >= self.max_participants:
+            await websocket.prepare(request)
+            await _refuse_full(websocket, self.max_participants)
+            return websocket
+        self._connected[visitor.role] += 1  # counted before any await: no race past the cap
+        try:
+            await websocket.prepare(request)
+            await self._run_session(request, websocket, visitor)
+        finally:
+            self._connected[visitor.role] -= 1
+        return websocket
+
+    async def _serve_download(self, request: web.Request) -> web.StreamResponse:
+        """Hand out a file an app delivers, to holders of a join cookie only."""
+        if self._visitor(request) is None:
+            return _plain(INVALID_LINK, status=403)
+        response: web.StreamResponse = await self.handle_download(request)
+        return response
+
+    async def _run_session(
+        self, request: web.Request, websocket: web.WebSocketResponse, visitor: Visitor
+    ) -> None:
+        """Spawn the app, relay the browser to it until either side leaves, then end it."""
+        service = RetroAppService(
+            self.command,
+            environment={**self.extra_env, ROLE_ENV: visitor.role, IDENTITY_ENV: visitor.identity},
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+        )
+        self._sessions[service] = websocket
+        try:
+            width = _clamp(request.query.get("width"), 80, MAX_COLUMNS)
+            height = _clamp(request.query.get("height"), 24, MAX_ROWS)
+            await service.start(width, height)
+            await _relay_browser(websocket, service)
+        except ConnectionError:
+            pass  # the browser went away: end the app below
+        finally:
+            await service.stop()
+            del self._sessions[service]
+
+    def _admit(self, request: web.Request, role: Role) -> web.Response:
+        """Set the grant and identity cookies and send the browser to the bare page.
+
+        An HTTP redirect that follows a link from another site (a chat app) stays
+        "cross-site", so the browser would withhold the SameSite=Strict cookies it
+        has just stored; for those, a tiny page navigates on instead.
+        """
+        identity = request.cookies.get(IDENTITY_COOKIE, "")
+        if not is_identity(identity):
+            identity = new_identity()
+        if request.headers.get("Sec-Fetch-Site") == "cross-site":
+            response = self._notice_page("joining", status=200)
+        else:
+            response = _see_other_here()
+        secure = self.public_url.startswith("https:")
+        grant = make_grant(self._tokens[role], role, identity)
+        for name, value in ((GRANT_COOKIE, grant), (IDENTITY_COOKIE, identity)):
+            response.set_cookie(
+                name,
+                value,
+                max_age=COOKIE_MAX_AGE,
+                path="/",
+                httponly=True,
+                samesite="Strict",
+                secure=secure,
+            )
+        return response
+
+    def _visitor(self, request: web.Request) -> Visitor | None:
+        """Return who the cookies prove this is, or None."""
+        grant = request.cookies.get(GRANT_COOKIE, "")
+        identity = request.cookies.get(IDENTITY_COOKIE, "")
+        role = _as_role(grant_role(grant))
+        if role is None or not is_identity(identity):
+            return None
+        expected = make_grant(self._tokens[role], role, identity)
+        return Visitor(role, identity) if tokens_equal(grant, expected) else None
+
+    def _role_for(self, token: str) -> Role | None:
+        """Return the role a presented join token opens, or None."""
+        matches = [role for role in ROLES if tokens_equal(token, self._tokens[role])]
+        return matches[0] if matches else None
+
+    def _origin_allowed(self, request: web.Request) -> bool:
+        """Refuse websockets opened by pages of other sites (a browser always sends Origin)."""
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True
+        own = {_authority(self.public_url), _authority(f"{request.scheme}://{request.host}")}
+        presented = _authority(origin)
+        return presented is not None and presented in own
+
+    def _join_url(self, role: Role) -> str:
+        """Return the link that admits a browser as `role`."""
+        return f"{self.public_url}/?{JOIN_PARAMETER}={quote(self._tokens[role], safe='')}"
+
+    def _page(self) -> web.Response:
+        """Render the terminal page, allowing only this server's own resources."""
+        nonce = secrets.token_urlsafe(16)
+        body = self._templates["index"].substitute(title=html.escape(self.title), nonce=nonce)
+        return _html(body, status=200, policy=_PAGE_POLICY.format(nonce=nonce))
+
+    def _notice(self, message: str, *, status: int) -> web.Response:
+        """Render a plain page with one sentence for a person."""
+        return self._notice_page("refused", status=status, message=html.escape(message))
+
+    def _notice_page(self, name: str, *, status: int, message: str = "") -> web.Response:
+        """Render one of the script-free pages."""
+        body = self._templates[name].substitute(title=html.escape(self.title), message=message)
+        return _html(body, status=status, policy=_NOTICE_POLICY)
+
+
+class RetroAppService(AppService):
+    """One app process for one websocket, with our environment and a sure stop.
+
+    It differs from textual-serve's AppService where the retro needs it to: the
+    environment carries role and identity; the process leads its own process group,
+    so `stop` ends it even if the shell did not `exec` it; the app's stderr goes to
+    our log (bounded), not to our stdout, which may be the facilitator's terminal;
+    and `stop` escalates to SIGTERM and SIGKILL instead of waiting forever.
+    """
+
+    def __init__(
+        self,
+        command: str,
+        *,
+        environment: Mapping[str, str],
+        write_bytes: Callable[[bytes], Awaitable[None]],
+        write_str: Callable[[str], Awaitable[None]],
+        close: Callable[[], Awaitable[object]],
+        download_manager: DownloadManager,
+    ) -> None:
+        async def close_remote() -> None:
+            await close()
+
+        super().__init__(
+            command,
+            write_bytes=write_bytes,
+            write_str=write_str,
+            close=close_remote,
+            download_manager=download_manager,
+        )
+        self._environment = dict(environment)
+        self._stopping: asyncio.Task[None] | None = None
+        self._starting = asyncio.Lock()
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        """textual-serve's environment plus the role, the identity and the extras."""
+        environment: dict[str, str] = super()._build_environment(width=width, height=height)
+        environment.update(self._environment)
+        return environment
+
+    async def _open_app_process(
+        self, width: int = 80, height: int = 24
+    ) -> asyncio.subprocess.Process:
+        """Start the command as the leader of a new session (see the class docstring)."""
+        pipe = asyncio.subprocess.PIPE
+        process = await asyncio.create_subprocess_shell(
+            self.command,
+            stdin=pipe,
+            stdout=pipe,
+            stderr=pipe,
+            env=self._build_environment(width=width, height=height),
+            start_new_session=True,
+        )
+        self._process = process
+        self._stdin = process.stdin
+        return process
+
+    async def run(self) -> None:
+        """Relay the app's packets to the browser until the app closes its stdout."""
+        process = self._process
+        assert process is not None and process.stdout is not None and process.stderr is not None
+        stderr_tail = bytearray()
+        stderr_task = asyncio.create_task(_keep_tail(process.stderr, stderr_tail))
+        try:
+            if await _saw_prelude(process.stdout):
+                await self._relay_packets(process.stdout)
+            else:
+                await self.remote_write_bytes((CLEAR_SCREEN + APP_FAILED).encode())
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the app exited, or the browser left
+        finally:
+            await asyncio.wait({stderr_task}, timeout=1.0)
+            stderr_task.cancel()
+        if stderr_tail:
+            text = stderr_tail.decode("utf-8", "replace")
+            log.warning("App %r wrote to stderr:\n%s", self.command, text)
+        with contextlib.suppress(ConnectionError):
+            await self.remote_close()  # a crashed app must not leave a frozen page
+
+    async def _relay_packets(self, stdout: asyncio.StreamReader) -> None:
+        """Decode textual's framing (type byte, 4-byte big-endian size, payload)."""
+        handlers: dict[bytes, Callable[[bytes], Awaitable[None]]] = {
+            b"D": self.on_data,
+            b"M": self.on_meta,
+            b"P": self.on_packed,
+        }
+        while True:
+            header = await stdout.readexactly(5)
+            payload = await stdout.readexactly(int.from_bytes(header[1:], "big"))
+            handler = handlers.get(header[:1])
+            if handler is not None:
+                await handler(payload)
+
+    async def start(self, width: int, height: int) -> None:
+        """Spawn the app, unless `stop` came first (the server may stop mid-handshake)."""
+        async with self._starting:
+            if self._stopping is None:
+                await super().start(width, height)
+
+    async def stop(self) -> None:
+        """End the app: ask it to quit, then SIGTERM, then SIGKILL. Safe to call twice."""
+        if self._stopping is None:
+            self._stopping = asyncio.create_task(self._stop_once())
+        await asyncio.shield(self._stopping)
+
+    async def _stop_once(self) -> None:
+        """Escalate until the relay task ends, then reap the process.
+
+        The task ends when every holder of the app's stdout has closed it, which is
+        the app itself even when it is a child of /bin/sh (dash does not `exec`), so
+        it, not the shell's exit, tells whether the app is gone.
+        """
+        async with self._starting:
+            pass  # a spawn in progress finishes first, so its process is ended too
+        task: asyncio.Task[None] | None = self._task
+        process = self._process
+        if task is None or process is None:
+            return
+        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        await self.send_meta({"type": "quit"})
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            if await _finished(task, STOP_GRACE):
+                break
+            _signal_group(process, sig)
+        if not await _finished(task, STOP_GRACE):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        if not await _exited(process, STOP_GRACE):  # stdout closed, cleanup may still run
+            _signal_group(process, signal.SIGKILL)
+            await process.wait()
+        self._task = None
+
+
+async def _relay_browser(websocket: web.WebSocketResponse, service: AppService) -> None:
+    """Forward the page's messages to the app; ignore anything malformed."""
+    async for message in websocket:
+        if message.type != WSMsgType.TEXT:
+            continue
+        kind, payload = _envelope(message.data)
+        if kind == "stdin" and isinstance(payload, str):
+            await service.send_bytes(payload.encode("utf-8", "replace"))
+        elif kind == "resize" and isinstance(payload, dict):
+            width = _clamp(payload.get("width"), 80, MAX_COLUMNS)
+            height = _clamp(payload.get("height"), 24, MAX_ROWS)
+            await service.set_terminal_size(width, height)
+        elif kind == "ping" and isinstance(payload, str) and len(payload) <= 64:
+            await websocket.send_json(["pong", payload])
+        elif kind == "blur":
+            await service.blur()
+        elif kind == "focus":
+            await service.focus()
+
+
+def _envelope(text: str) -> tuple[str, object]:
+    """Split a page message `[kind, payload]`; anything else becomes ("", None)."""
+    try:
+        envelope = json.loads(text)
+    except (ValueError, RecursionError):
+        return "", None
+    if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
+        return "", None
+    return envelope[0], envelope[1] if len(envelope) > 1 else None
+
+
+async def _refuse_full(websocket: web.WebSocketResponse, cap: int) -> None:
+    """Say why on the page's terminal, then close with 1013 (try again later)."""
+    text = CLEAR_SCREEN + RETRO_FULL.format(cap=cap)
+    with contextlib.suppress(ConnectionError):
+        await websocket.send_bytes(text.encode())
+        await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"The retro is full.")
+
+
+async def _end_session(service: RetroAppService, websocket: web.WebSocketResponse) -> None:
+    """Close the page's socket (1001, going away) and end its app, both at once."""
+    closing = websocket.close(code=WSCloseCode.GOING_AWAY, message=b"The retro server stopped.")
+    await asyncio.gather(closing, service.stop(), return_exceptions=True)
+
+
+async def _saw_prelude(stdout: asyncio.StreamReader) -> bool:
+    """Wait for the line a Textual app prints first under textual's web driver."""
+    for _ in range(10):
+        try:
+            line = await stdout.readline()
+        except ValueError:  # a line longer than the stream's limit: not a Textual app
+            return False
+        if line == b"__GANGLION__\n":
+            return True
+        if not line:
+            return False
+    return False
+
+
+async def _keep_tail(stream: asyncio.StreamReader, tail: bytearray) -> None:
+    """Read a stream to its end, keeping only its last bytes."""
+    while chunk := await stream.read(4096):
+        tail += chunk
+        del tail[:-STDERR_TAIL_BYTES]
+
+
+async def _finished(task: asyncio.Task[None], timeout: float) -> bool:
+    """Wait up to `timeout` seconds for `task`; tell whether it is done."""
+    done, _ = await asyncio.wait({task}, timeout=timeout)
+    return bool(done)
+
+
+async def _exited(process: asyncio.subprocess.Process, timeout: float) -> bool:
+    """Wait up to `timeout` seconds for the process to exit; tell whether it did."""
+    try:
+        await asyncio.wait_for(process.wait(), timeout)
+    except TimeoutError:
+        return False
+    return True
+
+
+def _signal_group(process: asyncio.subprocess.Process, sig: signal.Signals) -> None:
+    """Signal the app's whole process group (it leads its own session)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, sig)
+        else:  # pragma: no cover - Windows has no process groups to signal
+            process.send_signal(sig)
+
+
+def _as_role(text: str) -> Role | None:
+    """Return `text` as a Role if it names one."""
+    return next((role for role in ROLES if role == text), None)
+
+
+def _clamp(value: object, default: int, upper: int) -> int:
+    """Read a terminal dimension from untrusted input, within 1..upper."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        return default
+    return max(1, min(number, upper))
+
+
+def _authority(url: str) -> tuple[str, int] | None:
+    """Return (host, port) of an http(s) URL, default port filled in; None if malformed."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.hostname, port or (443 if parts.scheme == "https" else 80)
+
+
+def _url_for(host: str, port: int) -> str:
+    """Return the http URL of a listening address (IPv6 literals in brackets)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}" if port == 80 else f"http://{shown}:{port}"
+
+
+def _read_template(path: Path) -> string.Template:
+    """Load one page template (plain `$name` substitution; values escaped by callers)."""
+    return string.Template(path.read_text(encoding="utf-8"))
+
+
+def _see_other_here() -> web.Response:
+    """Redirect to the page itself, without query: relative, so proxies with a prefix work."""
+    return web.Response(status=303, headers={"Location": "./", "Cache-Control": "no-store"})
+
+
+def _html(body: str, *, status: int, policy: str) -> web.Response:
+    """An HTML response that is never cached, framed or given a referrer."""
+    response = web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
+    response.headers.update(
+        {
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": policy,
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+        }
+    )
+    return response
+
+
+def _plain(text: str, *, status: int) -> web.Response:
+    """A short text response for non-page routes (the websocket, downloads)."""
+    return web.Response(text=text, status=status, headers={"Cache-Control": "no-store"})
