@@ -7,9 +7,11 @@ the web server passes them in `RETRO_TUI_HUB`.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.server import HubServer
@@ -17,6 +19,7 @@ from retro_tui.web.server import RetroWebServer
 from retro_tui.web.tokens import new_token
 
 HUB_ENV = "RETRO_TUI_HUB"
+HUB_SOCKET_ENV = "RETRO_TUI_HUB_SOCKET"  # tests and benchmarks: put the socket here
 
 
 @dataclass
@@ -42,7 +45,8 @@ class LiveSession:
     web: RetroWebServer | None = None
 
     async def start(self) -> None:
-        self.hub_server = HubServer(self.hub)
+        chosen = os.environ.get(HUB_SOCKET_ENV)
+        self.hub_server = HubServer(self.hub, Path(chosen) if chosen else None)
         await self.hub_server.start()
         self.web = RetroWebServer(
             command=participant_command(),
