@@ -53,13 +53,17 @@ def _resolve(ctx: Context, name: str) -> str:
 sessions_dir_option = click.option(
     "--sessions-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    envvar=SESSIONS_DIR_ENV,
     help="Folder that holds the session files (default: ./sessions).",
 )
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@sessions_dir_option
+@click.option(
+    "--sessions-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=SESSIONS_DIR_ENV,
+    help="Folder that holds the session files (default: ./sessions).",
+)
 @click.version_option(__version__, prog_name="retro-tui")
 @click.pass_context
 def main(click_ctx: click.Context, sessions_dir: Path | None) -> None:
@@ -74,7 +78,7 @@ def _pass(fn: Any) -> Any:
 
     @sessions_dir_option
     @click.pass_context
-    def wrapper(click_ctx: click.Context, sessions_dir: Path | None, **kwargs: Any) -> Any:
+    def wrapper(click_ctx: click.Context, /, sessions_dir: Path | None, **kwargs: Any) -> Any:
         ctx: Context = click_ctx.obj
         if sessions_dir is not None:
             ctx = Context(sessions_dir)
@@ -272,10 +276,8 @@ def host(ctx: Context, session: str | None, **kw: Any) -> None:
 def serve(ctx: Context, session: str | None, **kw: Any) -> None:
     """Serve a session to browsers only (no terminal board), until Ctrl+C."""
     session_id, options = _host_session(ctx, session, **kw)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(ctx, session_id, options))
-    except KeyboardInterrupt:
-        pass
 
 
 async def _serve(ctx: Context, session_id: str, options: Any) -> None:
@@ -314,7 +316,7 @@ async def _serve(ctx: Context, session_id: str, options: Any) -> None:
 @main.command("participant", hidden=True)
 def participant() -> None:
     """The app each browser tab runs (started by the web server, not by people)."""
-    from retro_tui.ui.app import run_participant
+    from retro_tui.ui.entry import run_participant
 
     hub_path = os.environ.get("RETRO_TUI_HUB", "")
     identity = os.environ.get("RETRO_TUI_IDENTITY", "")
@@ -325,11 +327,19 @@ def participant() -> None:
 
 
 def _run_board(ctx: Context, *, session_id: str | None, host_options: Any = None) -> None:
-    from retro_tui.ui.app import run_facilitator
+    from retro_tui.ui.entry import run_facilitator
 
     with contextlib.suppress(KeyboardInterrupt):
         run_facilitator(ctx.launcher(), session_id=session_id, host_options=host_options)
 
+
+def _register_reports() -> None:
+    from retro_tui.cli_reports import register
+
+    register(main)
+
+
+_register_reports()
 
 if __name__ == "__main__":
     main()

@@ -16,7 +16,7 @@ from pathlib import Path
 from retro_tui.client import HubClient, LocalClient
 from retro_tui.clock import Clock, utc_now
 from retro_tui.domain import rules
-from retro_tui.domain.model import ActionItem, ActionStatus, Role, Session
+from retro_tui.domain.model import ActionItem, ActionStatus, ReviewDecision, Role, Session
 from retro_tui.export import default_export_name, session_markdown
 from retro_tui.hub.hub import Hub
 from retro_tui.store import SessionLock, SessionStore, StoreListing
@@ -35,10 +35,16 @@ def default_facilitator_name() -> str:
 
 
 def open_actions_of(session: Session | None) -> tuple[ActionItem, ...]:
-    """Last retro's open items, as the next retro's review should see them."""
+    """Last retro's open items, as the next retro's review should see them: its own open
+    actions (carried ones included) and any review item nobody decided on."""
     if session is None:
         return ()
-    return tuple(a for a in session.actions if a.status is ActionStatus.OPEN)
+    items = [a for a in session.actions if a.status is ActionStatus.OPEN]
+    present = {a.id.split("~")[0] for a in items}
+    for entry in session.review:
+        if entry.decision is ReviewDecision.PENDING and entry.action.id not in present:
+            items.append(entry.action)
+    return tuple(items)
 
 
 @dataclass

@@ -1,0 +1,210 @@
+"""Sessions in and out of retro-tui: a complete JSON export that imports back into the same
+session, and CSV of cards and action items for spreadsheets.
+
+The JSON carries a format marker and a version so that a file from another program, or
+from a newer retro-tui, is refused with a sentence instead of half-read. CSV cells that a
+spreadsheet would run as a formula are neutralised with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import replace
+from typing import Any
+
+from retro_tui.domain.model import Session
+from retro_tui.domain.serial import MalformedSession, session_from_dict, session_to_dict
+from retro_tui.store import SessionStore, StoreError, check_session_id
+
+__all__ = [
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "MAX_IMPORT_BYTES",
+    "ImportRefused",
+    "actions_csv",
+    "cards_csv",
+    "import_session",
+    "neutralise",
+    "session_from_json_bytes",
+    "session_to_json_bytes",
+]
+
+EXPORT_FORMAT = "retro-tui-session"
+EXPORT_VERSION = 1
+MAX_IMPORT_BYTES = 64 * 1024 * 1024  # the store's own limit for a session file
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class ImportRefused(ValueError):
+    """Input that is not a retro-tui session export, with the reason in one sentence."""
+
+
+# --- JSON -------------------------------------------------------------------------------------
+def session_to_json_bytes(session: Session) -> bytes:
+    """The whole session (people, cards, votes, notes, actions, review, timings) as UTF-8
+    JSON. A viewer's redacted copy is refused: it would import as a board with blanks."""
+    if session.redacted_for is not None:
+        raise ValueError("A viewer's copy of a session cannot be exported; load it from the store.")
+    document = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "session": session_to_dict(session),
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _one_line(text: str, limit: int = 60) -> str:
+    return _CONTROL_RE.sub("?", text)[:limit]
+
+
+def session_from_json_bytes(data: bytes) -> Session:
+    """Read an export back; anything else is refused with `ImportRefused`."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportRefused(
+            f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; "
+            "it is not a session export."
+        )
+    try:
+        document: Any = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ImportRefused("The file is not UTF-8 text; it is not a session export.") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ImportRefused(f"The file is not valid JSON{where}.") from None
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise ImportRefused(
+            f'This JSON is not a retro-tui session export (no "format": "{EXPORT_FORMAT}" marker).'
+        )
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ImportRefused("The export has no valid version number.")
+    if version > EXPORT_VERSION:
+        raise ImportRefused(
+            f"The export was made by a newer retro-tui (version {version}); "
+            f"this one reads up to version {EXPORT_VERSION}. Upgrade retro-tui to import it."
+        )
+    try:
+        session = session_from_dict(document.get("session"))
+    except (MalformedSession, TypeError, ValueError, AttributeError) as exc:
+        raise ImportRefused(
+            f"The session in the export is damaged: {_one_line(str(exc))}."
+        ) from None
+    if session.redacted_for is not None:
+        raise ImportRefused("The export is a participant's partial view, not a whole session.")
+    try:
+        check_session_id(session.id)
+    except StoreError:
+        raise ImportRefused("The session id in the export cannot name a file.") from None
+    return session
+
+
+def _renamed(session: Session, new_id: str) -> Session:
+    """`session` under another id. Carried action items name the session that carried
+    them (`a3~<id>`), so their suffix follows the rename."""
+    old_suffix = f"~{session.id}"
+
+    def rename(action_id: str) -> str:
+        if action_id.endswith(old_suffix):
+            return action_id[: -len(old_suffix)] + f"~{new_id}"
+        return action_id
+
+    actions = tuple(replace(a, id=rename(a.id)) for a in session.actions)
+    return session.with_changes(id=new_id, actions=actions)
+
+
+def import_session(store: SessionStore, data: bytes, *, new_id: bool) -> Session:
+    """Write the exported session as a new file in `store`, and return it.
+
+    With `new_id` the session gets a fresh id from its title and date (an import next to
+    the original); otherwise it keeps its id and an existing session of that id is never
+    overwritten (the store's `SessionExists`).
+    """
+    session = session_from_json_bytes(data)
+    if new_id:
+        session = _renamed(session, store.new_session_id(session.title, session.created_at))
+    store.create(session)
+    return session
+
+
+# --- CSV -----------------------------------------------------------------------------------
+def neutralise(value: object) -> str:
+    """A cell a spreadsheet shows as text: a leading `= + - @`, tab or CR gets a `'`."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _csv(header: list[str], rows: list[list[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def cards_csv(session: Session) -> str:
+    """One row per card: column, topic, text, votes; the author only when not anonymous."""
+    totals = session.totals() if session.votes_revealed else {}
+    names = {p.id: p.name for p in session.participants}
+    rows: list[list[object]] = []
+    for card in session.cards:
+        topic = session.topic(card.topic) if card.topic else None
+        author = "" if session.settings.anonymous else names.get(card.author, "")
+        rows.append(
+            [
+                session.id,
+                session.title,
+                card.id,
+                session.column_title(card.column),
+                topic.title if topic else "",
+                card.text,
+                author,
+                totals.get(card.topic or card.id, 0),
+                card.created_at.isoformat(),
+            ]
+        )
+    header = ["session", "retro", "card", "column", "topic", "text", "author", "votes", "created"]
+    return _csv(header, rows)
+
+
+def actions_csv(session: Session) -> str:
+    """One row per action item, with what it lacks to be SMART."""
+    rows: list[list[object]] = [
+        [
+            session.id,
+            session.title,
+            a.id,
+            a.text,
+            a.owner,
+            a.due,
+            a.metric,
+            a.status.value,
+            a.raised_on,
+            a.raised_in,
+            a.carried,
+            ", ".join(a.missing),
+        ]
+        for a in session.actions
+    ]
+    header = [
+        "session",
+        "retro",
+        "action",
+        "text",
+        "owner",
+        "due",
+        "metric",
+        "status",
+        "raised_on",
+        "raised_in",
+        "carried",
+        "missing",
+    ]
+    return _csv(header, rows)

@@ -1,0 +1,96 @@
+"""How the CLI starts the UI: the facilitator's board (solo or hosting) and a browser
+participant's app. Kept apart from `app.py` so the CLI imports one small module."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from retro_tui.client import SocketClient
+from retro_tui.domain.model import Role
+from retro_tui.hosting import HostOptions, LiveSession
+from retro_tui.hub.hub import Hub
+from retro_tui.launcher import LocalLauncher
+from retro_tui.ui.app import RetroApp, make_app
+from retro_tui.ui.screens.share import ShareScreen
+
+
+class HostApp(RetroApp):
+    """The facilitator's board while the session is also served on the web."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+l",
+            "share",
+            "Share link",
+            id="share-link",
+            tooltip="Show the participant link and its QR code",
+        ),
+    ]
+
+    def __init__(self, launcher: LocalLauncher, session_id: str, options: HostOptions) -> None:
+        super().__init__(launcher=launcher, session_id=session_id)
+        self.options = options
+        self.live: LiveSession | None = None
+        self._shared_once = False
+        launcher.on_hub = self._start_live
+
+    async def _start_live(self, hub: Hub) -> None:
+        self.live = LiveSession(hub, self.options)
+        await self.live.start()
+
+    def _show(self, screen: Screen[None]) -> None:
+        super()._show(screen)
+        if self.live is not None and not self._shared_once:
+            self._shared_once = True
+            self.action_share()
+
+    def action_share(self) -> None:
+        if self.live is not None:
+            self.push_screen(ShareScreen(self.live.participant_url, self.live.facilitator_url))
+
+    async def on_unmount(self) -> None:
+        if self.live is not None:
+            await self.live.stop()
+        await super().on_unmount()
+
+
+def _quiet_logs() -> None:
+    """Log lines from the web server would scribble over the terminal board."""
+    for name in ("retro_tui", "textual-serve", "aiohttp"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
+def run_facilitator(
+    launcher: LocalLauncher, *, session_id: str | None, host_options: HostOptions | None = None
+) -> None:
+    if host_options is not None and session_id is not None:
+        _quiet_logs()
+        HostApp(launcher, session_id, host_options).run()
+    else:
+        make_app(launcher=launcher, session_id=session_id).run()
+
+
+def run_participant(hub_path: str, identity: str, role: str) -> None:
+    """Connect to the hub, then run the app in the same event loop as the connection."""
+
+    async def main() -> None:
+        try:
+            client = await SocketClient.connect(
+                hub_path, identity, Role.FACILITATOR if role == "facilitator" else Role.PARTICIPANT
+            )
+        except (OSError, ConnectionError) as error:
+            print(f"The retro is not reachable right now ({error}). Reload in a moment.")
+            return
+        try:
+            await make_app(client=client).run_async()
+        finally:
+            await client.close()
+
+    asyncio.run(main())
