@@ -21,8 +21,9 @@ from retro_tui.paths import SESSIONS_DIR_ENV, default_sessions_dir
 
 
 class Context:
-    def __init__(self, sessions_dir: Path | None) -> None:
+    def __init__(self, sessions_dir: Path | None, name: str | None = None) -> None:
         self.sessions_dir = sessions_dir or default_sessions_dir()
+        self.name = name
 
     def store(self) -> Any:
         from retro_tui.store import SessionStore
@@ -32,6 +33,8 @@ class Context:
     def launcher(self, **kwargs: Any) -> Any:
         from retro_tui.launcher import LocalLauncher
 
+        if self.name:
+            kwargs.setdefault("facilitator_name", self.name)
         return LocalLauncher(self.store(), **kwargs)
 
 
@@ -64,11 +67,17 @@ sessions_dir_option = click.option(
     envvar=SESSIONS_DIR_ENV,
     help="Folder that holds the session files (default: ./sessions).",
 )
+@click.option(
+    "--name",
+    envvar="RETRO_TUI_NAME",
+    default=None,
+    help="Your name as the facilitator (default: your login name).",
+)
 @click.version_option(__version__, prog_name="retro-tui")
 @click.pass_context
-def main(click_ctx: click.Context, sessions_dir: Path | None) -> None:
+def main(click_ctx: click.Context, sessions_dir: Path | None, name: str | None) -> None:
     """Facilitated retrospectives in the terminal. Without a command: pick or start one."""
-    click_ctx.obj = Context(sessions_dir)
+    click_ctx.obj = Context(sessions_dir, name)
     if click_ctx.invoked_subcommand is None:
         _run_board(click_ctx.obj, session_id=None)
 
@@ -81,7 +90,7 @@ def _pass(fn: Any) -> Any:
     def wrapper(click_ctx: click.Context, /, sessions_dir: Path | None, **kwargs: Any) -> Any:
         ctx: Context = click_ctx.obj
         if sessions_dir is not None:
-            ctx = Context(sessions_dir)
+            ctx = Context(sessions_dir, ctx.name)
         return fn(ctx, **kwargs)
 
     wrapper.__name__ = fn.__name__

@@ -1019,11 +1019,6 @@ def test_replaying_the_campaign_scenario_meets_its_expectations() -> None:
 
 
 # --- known bugs ----------------------------------------------------------------------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: votes on a lone card stay after the card is merged into a topic "
-    "(going back from Vote to Group)",
-)
 def test_votes_on_a_card_merged_later_do_not_dangle() -> None:
     r, ids, _ = voting_retro()
     r.do(r.people[0], c.CastVote(target=ids[2]))
@@ -1032,10 +1027,6 @@ def test_votes_on_a_card_merged_later_do_not_dangle() -> None:
     assert all(r.session.is_vote_target(v.target) for v in r.session.votes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: votes on a deleted lone card stay and use up the voter's budget",
-)
 def test_votes_on_a_deleted_card_do_not_dangle() -> None:
     r, ids, _ = voting_retro()
     r.do(r.people[0], c.CastVote(target=ids[2]))
@@ -1044,10 +1035,6 @@ def test_votes_on_a_deleted_card_do_not_dangle() -> None:
     assert all(r.session.is_vote_target(v.target) for v in r.session.votes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: lowering the vote budget during Vote leaves voters above the new budget",
-)
 def test_the_budget_cannot_drop_below_votes_already_cast() -> None:
     r, _, topic = voting_retro()
     for _ in range(3):
@@ -1056,10 +1043,6 @@ def test_the_budget_cannot_drop_below_votes_already_cast() -> None:
         rules.apply(r.session, r.fac, c.ChangeSettings(votes_per_person=2), NOW)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: lowering the per-topic cap during Vote leaves voters above the new cap",
-)
 def test_the_cap_cannot_drop_below_votes_already_cast() -> None:
     r, _, topic = voting_retro()
     for _ in range(3):
@@ -1068,10 +1051,6 @@ def test_the_cap_cannot_drop_below_votes_already_cast() -> None:
         rules.apply(r.session, r.fac, c.ChangeSettings(max_votes_per_target=1), NOW)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the current topic stays on a card that was later merged into a topic",
-)
 def test_the_current_topic_is_always_a_vote_target() -> None:
     r = make_retro(1, Phase.WRITE)
     a = r.card(r.people[0], "A")

@@ -6,6 +6,7 @@ replay of the same commands gives the same session.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -291,12 +292,22 @@ def _settings(
             raise Refused("Votes per person must be between 1 and 50.")
         if session.phase.order > Phase.VOTE.order:
             raise Refused("The vote budget cannot change after voting has ended.")
+        most = max(Counter(v.voter for v in session.votes).values(), default=0)
+        if cmd.votes_per_person < most:
+            raise Refused(
+                f"Someone has already cast {most} votes; the budget cannot go below that."
+            )
         s = replace(s, votes_per_person=cmd.votes_per_person)
     if cmd.clear_max_votes:
         s = replace(s, max_votes_per_target=None)
     elif cmd.max_votes_per_target is not None:
         if not 1 <= cmd.max_votes_per_target <= 50:
             raise Refused("The cap per topic must be between 1 and 50.")
+        most = max(Counter((v.voter, v.target) for v in session.votes).values(), default=0)
+        if cmd.max_votes_per_target < most:
+            raise Refused(
+                f"Someone already has {most} votes on one topic; the cap cannot go below that."
+            )
         s = replace(s, max_votes_per_target=cmd.max_votes_per_target)
     if cmd.participants_may_group is not None:
         s = replace(s, participants_may_group=cmd.participants_may_group)
@@ -393,18 +404,21 @@ def _move_card(session: Session, actor: Participant, cmd: c.MoveCard, now: datet
 
 # --- grouping ----------------------------------------------------------------------------------
 def _dissolve_small_topics(session: Session) -> Session:
-    """A topic with fewer than two cards is no topic: its last card stands alone again."""
+    """A topic with fewer than two cards is no topic: its last card stands alone again.
+
+    Votes and the current topic then point only at what can still be voted on: a vote on
+    a dissolved topic, a deleted card or a card now inside a topic is dropped.
+    """
     counts: dict[str, int] = {}
     for card in session.cards:
         if card.topic:
             counts[card.topic] = counts.get(card.topic, 0) + 1
     doomed = {tp.id for tp in session.topics if counts.get(tp.id, 0) < 2}
-    if not doomed:
-        return session
     cards = tuple(replace(x, topic=None) if x.topic in doomed else x for x in session.cards)
     topics = tuple(tp for tp in session.topics if tp.id not in doomed)
-    votes = tuple(v for v in session.votes if v.target not in doomed)
-    current = None if session.current_topic in doomed else session.current_topic
+    valid = {tp.id for tp in topics} | {x.id for x in cards if x.topic is None}
+    votes = tuple(v for v in session.votes if v.target in valid)
+    current = session.current_topic if session.current_topic in valid else None
     return session.with_changes(cards=cards, topics=topics, votes=votes, current_topic=current)
 
 

@@ -42,9 +42,12 @@ def _dt(value: Any, where: str) -> datetime:
     if not isinstance(value, str):
         raise MalformedSession(f"{where}: expected a timestamp")
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise MalformedSession(f"{where}: bad timestamp {value[:40]!r}") from None
+    if moment.utcoffset() is None:
+        raise MalformedSession(f"{where}: timestamp {value[:40]!r} has no timezone")
+    return moment
 
 
 def _opt_dt(value: Any, where: str) -> datetime | None:
@@ -179,6 +182,14 @@ class _Reader:
         value: dict[str, Any] = self._get(key, (dict,), {})
         return value
 
+    def typed_map(self, key: str, kind: type) -> dict[str, Any]:
+        """A mapping whose values must all be of `kind` (bool is not an int here)."""
+        result = self.mapping(key)
+        for name, value in result.items():
+            if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+                raise MalformedSession(f"{self.where}.{key}.{str(name)[:40]}: wrong type")
+        return result
+
     def sub(self, key: str) -> _Reader:
         return _Reader(self.data.get(key, {}), f"{self.where}.{key}")
 
@@ -218,9 +229,7 @@ def session_from_dict(data: Any) -> Session:
         for c in (_Reader(x, f"session.columns[{i}]") for i, x in enumerate(r.items("columns")))
     )
     durations = {
-        _enum(Phase, k, "session.durations"): v
-        for k, v in r.mapping("durations").items()
-        if isinstance(v, int)
+        _enum(Phase, k, "session.durations"): v for k, v in r.typed_map("durations", int).items()
     }
     st = r.sub("settings")
     settings = Settings(
@@ -297,8 +306,8 @@ def session_from_dict(data: Any) -> Session:
             _Reader(x, f"session.phase_log[{i}]") for i, x in enumerate(r.items("phase_log"))
         )
     )
-    notes = {k: v for k, v in r.mapping("notes").items() if isinstance(v, str)}
-    roti = {k: v for k, v in r.mapping("roti").items() if isinstance(v, int)}
+    notes = r.typed_map("notes", str)
+    roti = r.typed_map("roti", int)
     return Session(
         id=r.text("id"),
         title=r.text("title"),

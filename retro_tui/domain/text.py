@@ -24,7 +24,6 @@ WORD_MAX = 40
 TEAM_MAX = 60
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def _visible(ch: str) -> str:
@@ -61,10 +60,24 @@ def clean_text(
     return make_visible(value, multiline=multiline)
 
 
+def _invisible(value: str, index: int) -> bool:
+    """Format characters (zero-width, bidi, soft hyphen, tags…) hide inside a name; a
+    zero-width joiner is kept only where it joins two emoji (👩‍💻)."""
+    ch = value[index]
+    if unicodedata.category(ch) != "Cf":
+        return False
+    if ch != "\u200d" or index == 0 or index == len(value) - 1:
+        return True
+    return not (
+        unicodedata.category(value[index - 1]) == "So"
+        and unicodedata.category(value[index + 1]) == "So"
+    )
+
+
 def clean_name(value: object) -> str:
     """A display name: one line, no invisible or direction-changing characters."""
     if isinstance(value, str):
-        value = "".join(ch for ch in value if ch not in _INVISIBLE and ch not in _BIDI)
+        value = "".join(ch for i, ch in enumerate(value) if not _invisible(value, i))
         value = " ".join(value.split())
     return clean_text(value, "A name", NAME_MAX)
 
