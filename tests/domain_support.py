@@ -21,7 +21,10 @@ from retro_tui.domain.serial import session_to_dict
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 COLUMNS = ("good", "bad", "ideas")
-SCENARIOS = Path("/work/shared/scenarios")
+# The project's shared scenarios sit beside the repository; a copy in tests/ keeps the
+# suite runnable from a lone clone.
+_SHARED = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
+SCENARIOS = _SHARED if _SHARED.is_dir() else Path(__file__).resolve().parent / "scenarios"
 
 
 def later(seconds: float) -> datetime:

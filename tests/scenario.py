@@ -1,4 +1,4 @@
-"""Replay a shared scenario (`/work/shared/scenarios/*.json`) through the domain rules.
+"""Replay a shared scenario (`shared/scenarios/*.json`) through the domain rules.
 
 Every step goes through `rules.apply`, as the hub would run it, so a replay exercises the
 same code as a live retro. Time comes from a fake clock: one second per command, and each
@@ -19,7 +19,10 @@ from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.model import ActionItem, Role, Session
 from retro_tui.domain.phases import PHASE_ORDER, Phase
 
-SCENARIOS_DIR = Path("/work/shared/scenarios")
+# The project's shared scenarios sit beside the repository; a copy in tests/ keeps the
+# suite runnable from a lone clone.
+_SHARED = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
+SCENARIOS_DIR = _SHARED if _SHARED.is_dir() else Path(__file__).resolve().parent / "scenarios"
 SCENARIO_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
