@@ -1,0 +1,179 @@
+"""The retro-tui Textual app and the one factory that the CLI and every test use.
+
+Two ways in: a facilitator with a launcher (pick or create a session, then the board),
+or a participant with a client, given or connected by the app (join, then the board).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from retro_tui.client import HubClient
+from retro_tui.clock import Clock, utc_now
+from retro_tui.domain.model import Session
+from retro_tui.ui.ports import Launcher
+from retro_tui.ui.screens.board import BoardScreen
+from retro_tui.ui.screens.disconnected import DisconnectedDialog
+from retro_tui.ui.screens.join import JoinScreen
+from retro_tui.ui.screens.picker import PickerScreen
+
+Connect = Callable[[], Awaitable[HubClient]]
+
+
+class RetroApp(App[None]):
+    """Holds the launcher or client and moves between picker, join and board screens."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "retro-tui"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        *,
+        launcher: Launcher | None = None,
+        session_id: str | None = None,
+        client: HubClient | None = None,
+        connect: Connect | None = None,
+        clock: Clock | None = None,
+        muted: bool = False,
+    ) -> None:
+        super().__init__()
+        self.launcher = launcher
+        self.session_id = session_id
+        self.client = client
+        self.connect = connect
+        self.clock: Clock = clock or (launcher.clock if launcher is not None else utc_now)
+        self.muted = muted
+
+    def on_mount(self) -> None:
+        if self.client is not None:
+            self._start_participant(self.client)
+        elif self.connect is not None:
+            self.connect_to_hub()
+        elif self.session_id is not None:
+            self.open_session(self.session_id)
+        else:
+            assert self.launcher is not None
+            self.push_screen(PickerScreen(self.launcher))
+
+    def _start_participant(self, client: HubClient) -> None:
+        self.client = client
+        if client.you is None:
+            self._show(JoinScreen(client))
+        else:
+            self._show(self._board(client))
+
+    @work(exclusive=True, group="connect")
+    async def connect_to_hub(self) -> None:
+        """Connect inside the app's own event loop, so the client's streams live here."""
+        assert self.connect is not None
+        try:
+            client = await self.connect()
+        except (OSError, ConnectionError) as error:
+            reason = f"could not reach the retro: {error}"
+            self.push_screen(DisconnectedDialog(reason), lambda _: self.exit())
+            return
+        self._start_participant(client)
+
+    def _board(self, client: HubClient) -> BoardScreen:
+        exporter = self._export if self.launcher is not None else None
+        return BoardScreen(client, clock=self.clock, exporter=exporter, muted=self.muted)
+
+    def _export(self, session: Session) -> Path:
+        assert self.launcher is not None
+        return self.launcher.export(session)
+
+    def _show(self, screen: Screen[None]) -> None:
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    # --- facilitator: open a session ---------------------------------------------------
+    def on_picker_screen_chosen(self, message: PickerScreen.Chosen) -> None:
+        self.open_session(message.session_id)
+
+    @work(exclusive=True, group="open")
+    async def open_session(self, session_id: str) -> None:
+        """Start the hub for the session and show its board; failures are shown, not raised."""
+        assert self.launcher is not None
+        try:
+            client = await self.launcher.open(session_id)
+        except Exception as error:  # the store and launcher raise their own errors with sentences
+            self.notify(f"Could not open the session: {error}", severity="error", markup=False)
+            if not isinstance(self.screen, PickerScreen):
+                self._show(PickerScreen(self.launcher))
+            return
+        self.client = client
+        self._show(self._board(client))
+
+    # --- participant: joined -------------------------------------------------------------
+    def on_join_screen_joined(self, message: JoinScreen.Joined) -> None:
+        assert self.client is not None
+        self._show(self._board(self.client))
+
+    # --- command palette -------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers exactly the board actions the keys offer right now."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, BoardScreen):
+            return
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or binding.id is None or binding.id in seen:
+                continue
+            if binding.action.startswith(("move(", "cancel_group", "help")):
+                continue
+            seen.add(binding.id)
+            key = binding.key_display or self.get_key_display(binding)
+            title = f"{binding.description} ({key})"
+            yield SystemCommand(
+                title,
+                binding.tooltip or binding.description,
+                partial(screen.run_action, binding.action),
+            )
+
+    async def on_unmount(self) -> None:
+        """Stop the hub we started (facilitator) or say goodbye to it (participant)."""
+        if self.launcher is not None:
+            await self.launcher.close()
+        elif self.client is not None:
+            await self.client.close()
+
+
+def make_app(
+    *,
+    launcher: Launcher | None = None,
+    session_id: str | None = None,
+    client: HubClient | None = None,
+    connect: Connect | None = None,
+    clock: Clock | None = None,
+    muted: bool = False,
+) -> RetroApp:
+    """Build the app; give exactly one of:
+
+    - `launcher` (facilitator; with `session_id` to open it directly, else the picker),
+    - `client` (participant, already connected in the loop the app will run in),
+    - `connect` (participant; an async factory the app awaits in its own loop, e.g.
+      `lambda: SocketClient.connect(path, identity, Role.PARTICIPANT)`).
+    """
+    given = [x for x in (launcher, client, connect) if x is not None]
+    if len(given) != 1:
+        raise ValueError("make_app needs exactly one of launcher, client or connect")
+    if session_id is not None and launcher is None:
+        raise ValueError("session_id needs a launcher")
+    return RetroApp(
+        launcher=launcher,
+        session_id=session_id,
+        client=client,
+        connect=connect,
+        clock=clock,
+        muted=muted,
+    )

@@ -1,0 +1,168 @@
+"""The board's key map and who may use each key in which phase, as one table.
+
+`check_action` on the board looks actions up here, so the footer, the command palette
+and the help dialog all agree on what a person can do right now. Participants never see
+facilitator keys; keys of other phases are hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+from retro_tui.domain.phases import PHASE_ORDER, Phase
+from retro_tui.domain.views import BoardView
+from retro_tui.ui.shaping import skip_target
+
+P = Phase
+ALL = frozenset(Phase)
+
+
+@dataclass(frozen=True)
+class KeyRule:
+    """When an action is offered: in which phases, and to whom."""
+
+    phases: frozenset[Phase] = ALL
+    facilitator: bool = False  # only the facilitator
+    grouper: bool = False  # the facilitator, or anyone if the session lets participants group
+
+
+def _rule(*phases: Phase, facilitator: bool = False, grouper: bool = False) -> KeyRule:
+    return KeyRule(frozenset(phases) or ALL, facilitator=facilitator, grouper=grouper)
+
+
+RULES: dict[str, KeyRule] = {
+    "check_in": _rule(P.CHECKIN),
+    "review": _rule(P.REVIEW, facilitator=True),
+    "add_card": _rule(P.WRITE, P.GROUP),
+    "edit_card": _rule(P.WRITE, P.GROUP),
+    "delete_card": _rule(P.WRITE, P.GROUP),
+    "move_card": _rule(P.WRITE, P.GROUP),
+    "move_card_to": _rule(P.WRITE, P.GROUP),
+    "mark_done": _rule(P.WRITE, P.VOTE),
+    "group": _rule(P.GROUP, grouper=True),
+    "cancel_group": _rule(P.GROUP, grouper=True),
+    "title_topic": _rule(P.GROUP, grouper=True),
+    "unmerge": _rule(P.GROUP, grouper=True),
+    "vote": _rule(P.VOTE),
+    "unvote": _rule(P.VOTE),
+    "discuss": _rule(P.DISCUSS, facilitator=True),
+    "notes": _rule(P.DISCUSS, P.ACTIONS, facilitator=True),
+    "action_from_topic": _rule(P.DISCUSS, facilitator=True),
+    "add_action": _rule(P.ACTIONS, facilitator=True),
+    "edit_action": _rule(P.ACTIONS, facilitator=True),
+    "delete_action": _rule(P.ACTIONS, facilitator=True),
+    "roti": _rule(P.CLOSE),
+    "export": _rule(P.CLOSE, P.ACTIONS, facilitator=True),
+    "next_phase": _rule(facilitator=True),
+    "previous_phase": _rule(facilitator=True),
+    "skip_phase": _rule(facilitator=True),
+    "timer_toggle": _rule(facilitator=True),
+    "timer_extend": _rule(facilitator=True),
+    "timer_reset": _rule(facilitator=True),
+    "mute": _rule(),
+    "help": _rule(),
+}
+
+
+def allowed(action: str, view: BoardView | None) -> bool:
+    """Whether `action` is offered to the viewer of `view` right now."""
+    rule = RULES.get(action)
+    if rule is None:
+        return True
+    if view is None:
+        return action == "help"
+    phase = view.session.phase
+    if phase not in rule.phases:
+        return False
+    facilitator = view.is_facilitator
+    if rule.facilitator and not facilitator:
+        return False
+    if rule.grouper and not (facilitator or view.session.settings.participants_may_group):
+        return False
+    if action == "add_card" and phase is P.GROUP:
+        return facilitator
+    if action == "next_phase":
+        return phase is not PHASE_ORDER[-1]
+    if action == "previous_phase":
+        return phase is not PHASE_ORDER[0]
+    if action == "skip_phase":
+        return skip_target(phase) is not None
+    return True
+
+
+def _b(
+    key: str, action: str, description: str, id: str, *, show: bool = True, **kw: object
+) -> Binding:
+    tooltip = str(kw.pop("tooltip", description))
+    return Binding(key, action, description, show=show, id=id, tooltip=tooltip, **kw)  # type: ignore[arg-type]
+
+
+def _roti(score: int) -> Binding:
+    if score == 1:
+        return _b("1", "roti(1)", "Rate", "roti-1", key_display="1-5", tooltip="Rate the retro 1-5")
+    return _b(str(score), f"roti({score})", f"Rate {score}", f"roti-{score}", show=False)
+
+
+BOARD_BINDINGS: list[BindingType] = [
+    # Order is footer order: the phase's own work, then the facilitator's controls and
+    # help, then the secondary keys (still listed in help and the command palette).
+    _b("c", "check_in", "Check in", "check-in"),
+    _b("1", "review('done')", "Done", "review-done"),
+    _b("2", "review('carried')", "Carry over", "review-carry"),
+    _b("3", "review('dropped')", "Drop", "review-drop"),
+    _b("0", "review('pending')", "Undecide", "review-undo", show=False),
+    _b("a", "add_card", "Add card", "add-card"),
+    _b("g", "group", "Group", "group"),
+    _b("escape", "cancel_group", "Cancel", "cancel-group", show=False),
+    _b("t", "title_topic", "Title", "title-topic"),
+    _b("u", "unmerge", "Take out", "unmerge"),
+    _b("plus,v", "vote", "Vote", "vote", key_display="+"),
+    _b("minus", "unvote", "Unvote", "unvote", key_display="-"),
+    _b("D", "mark_done", "I'm done", "mark-done"),
+    _b("enter", "discuss", "Discuss this", "discuss", priority=True),
+    _b("n", "notes", "Notes", "notes"),
+    _b("A", "action_from_topic", "→ Action", "action-from-topic"),
+    _b("a", "add_action", "Add action", "add-action"),
+    _b("e", "edit_action", "Edit", "edit-action"),
+    _b("d", "delete_action", "Delete", "delete-action"),
+    *[_roti(score) for score in range(1, 6)],
+    _b("x", "export", "Export notes", "export"),
+    _b("greater_than_sign,ctrl+right", "next_phase", "Next phase", "next-phase", key_display=">"),
+    _b("s", "skip_phase", "Skip optional", "skip-phase"),
+    _b("space", "timer_toggle", "Timer", "timer-toggle", tooltip="Start or pause the timer"),
+    _b("T,ctrl+t", "timer_extend", "+1 min", "timer-extend", key_display="T"),
+    _b("question_mark,f1", "help", "Keys", "help", key_display="?"),
+    _b("e", "edit_card", "Edit", "edit-card"),
+    _b("d", "delete_card", "Delete", "delete-card"),
+    _b(
+        "left_square_bracket",
+        "move_card(-1)",
+        "Move",
+        "move-left",
+        key_display="[ ]",
+        tooltip="Move the card a column left ([) or right (])",
+    ),
+    _b(
+        "right_square_bracket",
+        "move_card(1)",
+        "Move →",
+        "move-right",
+        key_display="]",
+        show=False,
+        tooltip="Move the card one column right",
+    ),
+    _b("m", "move_card_to", "Move to…", "move-to", show=False),
+    _b(
+        "less_than_sign,ctrl+left",
+        "previous_phase",
+        "Back",
+        "previous-phase",
+        key_display="<",
+        show=False,
+        tooltip="Go back one phase",
+    ),
+    _b("R", "timer_reset", "Reset timer", "timer-reset", show=False),
+    _b("b", "mute", "Bell on/off", "mute-bell", show=False),
+]

@@ -1,0 +1,214 @@
+"""The board: one screen for every phase, following the hub and sending commands.
+
+A worker waits on `client.next_view()` and replaces `view`; the panes get it through
+`data_bind`. Keys come from `retro_tui.ui.keys`, whose table also drives `check_action`,
+so a participant never sees the facilitator's keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from retro_tui.client import HubClient
+from retro_tui.clock import Clock
+from retro_tui.domain import commands as c
+from retro_tui.domain.model import Session
+from retro_tui.domain.phases import Phase
+from retro_tui.domain.views import BoardView
+from retro_tui.ui import keys
+from retro_tui.ui.screens.board_actions import BoardActions
+from retro_tui.ui.shaping import votes_left_text
+from retro_tui.ui.widgets.actions_pane import ActionsPane
+from retro_tui.ui.widgets.checkin_pane import CheckinPane
+from retro_tui.ui.widgets.close_pane import ClosePane
+from retro_tui.ui.widgets.columns import ColumnsBoard
+from retro_tui.ui.widgets.discuss_pane import DiscussPane
+from retro_tui.ui.widgets.phase_bar import PhaseBar
+from retro_tui.ui.widgets.presence import PresenceBar
+from retro_tui.ui.widgets.review_pane import ReviewPane
+from retro_tui.ui.widgets.timer import TimerDisplay
+
+Exporter = Callable[[Session], Path]
+
+PANES: dict[Phase, str] = {
+    Phase.CHECKIN: "pane-checkin",
+    Phase.REVIEW: "pane-review",
+    Phase.WRITE: "pane-board",
+    Phase.GROUP: "pane-board",
+    Phase.VOTE: "pane-board",
+    Phase.DISCUSS: "pane-discuss",
+    Phase.ACTIONS: "pane-actions",
+    Phase.CLOSE: "pane-close",
+}
+
+
+def session_heading(view: BoardView) -> Text:
+    session = view.session
+    text = Text.assemble((session.title, "bold"))
+    text.append(f"  {session.team} · {session.format_name}", style="dim")
+    if session.settings.anonymous:
+        text.append("  anonymous", style="italic")
+    return text
+
+
+def phase_hint(view: BoardView, grouping: str | None) -> Text:
+    """One line saying what this phase is for and the keys that matter most."""
+    session = view.session
+    phase = session.phase
+    fac = view.is_facilitator
+    hints: dict[Phase, str] = {
+        Phase.CHECKIN: "Check-in: press c for one word and a mood from 1 to 5.",
+        Phase.REVIEW: "Last retro's actions: 1 done · 2 carry over · 3 drop."
+        if fac
+        else "The facilitator is reviewing last retro's actions.",
+        Phase.WRITE: "Write privately: a add · e edit · d delete · [ ] move · D done. "
+        "Others' cards stay face-down until the reveal.",
+        Phase.GROUP: "Select a card, press g, select where it belongs, press g again. "
+        "t titles a topic, u takes a card out."
+        if fac or session.settings.participants_may_group
+        else "Cards are revealed. The facilitator is grouping similar ones.",
+        Phase.DISCUSS: "enter discusses the selected topic · n notes · A makes it an action item."
+        if fac
+        else "Topics in order of votes; the one under discussion is marked ▶.",
+        Phase.ACTIONS: "Every action needs an owner, a due date and a metric."
+        + (" a add · e edit · d delete." if fac else ""),
+        Phase.CLOSE: "Rate the retro from 1 (waste of time) to 5 (excellent).",
+    }
+    if phase is Phase.VOTE:
+        cap = session.settings.max_votes_per_target
+        text = Text.assemble((votes_left_text(view), "bold"))
+        text.append("  + vote · - take back · D done", style="dim")
+        if cap:
+            text.append(f" · at most {cap} per topic", style="dim")
+        text.append(" · totals appear when voting ends", style="dim")
+        return text
+    if phase is Phase.GROUP and grouping is not None:
+        text = Text.assemble(("Grouping ", "bold"))
+        text.append(session.target_title(grouping)[:40])
+        text.append(": select where it belongs and press g (esc cancels).", style="bold")
+        return text
+    return Text(hints[phase])
+
+
+class BoardScreen(BoardActions):
+    """Every phase of the retro for one person (facilitator or participant)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = keys.BOARD_BINDINGS
+
+    def __init__(
+        self,
+        client: HubClient,
+        *,
+        clock: Clock,
+        exporter: Exporter | None = None,
+        muted: bool = False,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.clock = clock
+        self.exporter = exporter
+        self.set_reactive(BoardScreen.muted, muted)
+        self._phase: Phase | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            with Vertical(id="top-left"):
+                yield Static(id="session-title", markup=False)
+                yield PresenceBar(id="presence").data_bind(view=BoardScreen.view)
+                yield PhaseBar(id="phase-bar")
+            yield TimerDisplay(self.clock, id="timer").data_bind(muted=BoardScreen.muted)
+        yield Static(id="phase-hint", markup=False)
+        yield Static(id="problem", markup=False)
+        with ContentSwitcher(id="phases", initial="pane-checkin"):
+            yield CheckinPane(id="pane-checkin").data_bind(view=BoardScreen.view)
+            yield ReviewPane(id="pane-review").data_bind(view=BoardScreen.view)
+            yield ColumnsBoard(id="pane-board").data_bind(
+                view=BoardScreen.view, grouping=BoardScreen.grouping
+            )
+            yield DiscussPane(id="pane-discuss").data_bind(view=BoardScreen.view)
+            yield ActionsPane(id="pane-actions").data_bind(view=BoardScreen.view)
+            yield ClosePane(id="pane-close").data_bind(view=BoardScreen.view)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.follow_hub()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Short terminals (80x24) drop the column prompts to leave room for cards.
+        self.set_class(event.size.height < 30, "-short")
+
+    # --- following the hub ---------------------------------------------------------------
+    @work(exclusive=True, group="hub")
+    async def follow_hub(self) -> None:
+        """Replace `view` with every new state until the hub goes away."""
+        while True:
+            try:
+                view = await self.client.next_view()
+            except ConnectionError as error:
+                self.disconnected(str(error) or "the hub is gone")
+                return
+            self.view = view
+
+    def watch_view(self, view: BoardView | None) -> None:
+        if view is None:
+            return
+        session = view.session
+        self.query_one("#session-title", Static).update(session_heading(view))
+        self.query_one(PhaseBar).phase = session.phase
+        self.query_one(TimerDisplay).timer = session.timer
+        problem = self.query_one("#problem", Static)
+        problem.update(Text(view.problem))
+        problem.display = bool(view.problem)
+        if session.phase is not Phase.GROUP:
+            self.grouping = None
+        self._show_hint()
+        if session.phase is not self._phase:
+            self._phase = session.phase
+            self.query_one(ContentSwitcher).current = PANES[session.phase]
+            self.call_after_refresh(self._focus_pane)
+        self.refresh_bindings()
+        self.view_arrived()
+
+    def watch_grouping(self) -> None:
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        if self.view is not None and self.is_mounted:
+            self.query_one("#phase-hint", Static).update(phase_hint(self.view, self.grouping))
+
+    def _focus_pane(self) -> None:
+        pane = self.query_one(ContentSwitcher).visible_content
+        if isinstance(pane, ColumnsBoard):
+            pane.focus_first()
+        elif isinstance(pane, ReviewPane | DiscussPane | ActionsPane):
+            pane.table.focus()
+        elif pane is not None:
+            self.set_focus(None)
+
+    @on(DiscussPane.TopicChosen)
+    def _topic_clicked(self, message: DiscussPane.TopicChosen) -> None:
+        if keys.allowed("discuss", self.view):
+            self.send_soon(c.Discuss(target=message.item_id))
+
+    @on(TimerDisplay.TimeUp)
+    def _time_up(self) -> None:
+        if not self.muted:
+            self.app.bell()
+        self.notify("Time's up.", timeout=4)
+
+    # --- keys ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export" and self.exporter is None:
+            return False
+        if action == "cancel_group" and self.grouping is None:
+            return False
+        return keys.allowed(action, self.view)

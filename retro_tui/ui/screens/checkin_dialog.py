@@ -1,0 +1,79 @@
+"""Check-in: one word for how you arrive, and a mood from 1 to 5."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from retro_tui.domain import text as limits
+
+MOODS = ("1 awful", "2 meh", "3 okay", "4 good", "5 great")
+
+
+@dataclass(frozen=True)
+class CheckInAnswer:
+    word: str
+    mood: int | None
+
+
+class CheckInDialog(ModalScreen[CheckInAnswer | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="checkin-save"),
+        Binding("escape", "cancel", "Cancel", id="checkin-cancel"),
+    ]
+
+    def __init__(self, word: str = "", mood: int | None = None) -> None:
+        super().__init__()
+        self.word = word
+        self.mood = mood
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -small"):
+            yield Static("Check in", classes="dialog-title")
+            yield Label("One word for how you arrive")
+            yield Input(self.word, max_length=limits.WORD_MAX, id="checkin-word", compact=True)
+            yield Label("Mood (1-5)")
+            with RadioSet(id="checkin-mood", compact=True):
+                for index, label in enumerate(MOODS, start=1):
+                    yield RadioButton(label, value=self.mood == index, compact=True)
+            yield Static("enter or ctrl+s saves · esc cancels", classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def answer(self) -> CheckInAnswer:
+        pressed = self.query_one(RadioSet).pressed_index
+        mood = pressed + 1 if pressed >= 0 else None
+        return CheckInAnswer(self.query_one(Input).value.strip(), mood)
+
+    @on(Input.Submitted)
+    def _word_done(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    @on(RadioSet.Changed)
+    def _mood_picked(self) -> None:
+        self.query_one("#save", Button).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(self.answer())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

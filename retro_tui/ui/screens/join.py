@@ -1,0 +1,59 @@
+"""A browser participant's first screen: pick the name others will see."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, Static
+
+from retro_tui.client import HubClient
+from retro_tui.domain import text as limits
+from retro_tui.domain.errors import Refused
+
+
+class JoinScreen(Screen[None]):
+    """Asks for a name and joins; a refusal ("Maya is already here") is shown in place."""
+
+    class Joined(Message):
+        """The hub accepted the name; the client now has `you`."""
+
+    def __init__(self, client: HubClient) -> None:
+        super().__init__()
+        self.client = client
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="join", classes="dialog"):
+            yield Static(Text("Join the retro", style="bold"), classes="dialog-title")
+            yield Static(
+                "The others see this name (never on cards in an anonymous retro).",
+                classes="dialog-hint",
+            )
+            yield Label("Your name")
+            yield Input(placeholder="e.g. Maya", max_length=limits.NAME_MAX, id="join-name")
+            yield Static("", id="join-error", markup=False)
+            yield Button("Join", variant="primary", id="join-button", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#join-button")
+    def submit(self) -> None:
+        self.join(self.query_one(Input).value)
+
+    @work(exclusive=True, group="join")
+    async def join(self, name: str) -> None:
+        error = self.query_one("#join-error", Static)
+        try:
+            await self.client.join(name)
+        except Refused as refusal:
+            error.update(refusal.reason)
+            return
+        except ConnectionError as lost:
+            error.update(f"Cannot reach the retro: {lost}")
+            return
+        self.post_message(self.Joined())

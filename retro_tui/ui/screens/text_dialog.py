@@ -1,0 +1,142 @@
+"""A dialog for one piece of text: a card, a topic title or discussion notes.
+
+It shows the limit as it is typed ("240/500"); the hub still has the last word.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static, TextArea
+
+from retro_tui.domain import text as limits
+
+
+class PlainEditor(TextArea):
+    """A TextArea where ctrl+j adds a line, since enter saves the dialog; ctrl+a selects all."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+j", "newline", "New line", id="editor-newline"),
+        Binding("ctrl+a", "select_all", "Select all", show=False, id="editor-select-all"),
+    ]
+
+    def action_newline(self) -> None:
+        self.insert("\n")
+
+
+class TextDialog(ModalScreen[str | None]):
+    """Edit one text; dismisses with the text, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "save", "Save", priority=True, id="dialog-save"),
+        Binding("ctrl+s", "save", "Save", show=False, id="dialog-save-alt"),
+        Binding("escape", "cancel", "Cancel", id="dialog-cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        initial: str = "",
+        limit: int,
+        multiline: bool = False,
+        hint: str = "",
+        select_all: bool = False,
+    ) -> None:
+        super().__init__()
+        self.heading = title
+        self.initial = initial
+        self.limit = limit
+        self.multiline = multiline
+        self.hint = hint
+        self.select_all = select_all
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.heading, style="bold"), classes="dialog-title")
+            editor = PlainEditor(
+                self.initial, soft_wrap=True, show_line_numbers=False, id="dialog-text"
+            )
+            editor.show_cursor = True
+            yield editor
+            with Horizontal(classes="dialog-status"):
+                yield Static(self._hint_text(), classes="dialog-hint", markup=False)
+                yield Static("", id="dialog-count", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="save", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def _hint_text(self) -> str:
+        parts = [self.hint] if self.hint else []
+        parts.append("enter saves" + (" · ctrl+j new line" if self.multiline else ""))
+        parts.append("esc cancels")
+        return " · ".join(parts)
+
+    def on_mount(self) -> None:
+        editor = self.query_one(PlainEditor)
+        if self.select_all:
+            editor.select_all()
+        else:
+            editor.move_cursor(editor.document.end)
+        editor.focus()
+        self._count(editor.text)
+
+    @on(TextArea.Changed)
+    def _changed(self, event: TextArea.Changed) -> None:
+        self._count(event.text_area.text)
+
+    def _count(self, value: str) -> None:
+        used = len(value.strip())
+        counter = self.query_one("#dialog-count", Static)
+        counter.update(f"{used}/{self.limit}")
+        counter.set_class(used > self.limit, "-over")
+
+    def action_save(self) -> None:
+        if self.focused is not None and self.focused.id == "cancel":
+            self.dismiss(None)
+            return
+        self.dismiss(self.query_one(PlainEditor).text.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+
+def card_dialog(column_title: str, initial: str = "") -> TextDialog:
+    verb = "Edit card" if initial else "New card"
+    return TextDialog(
+        f"{verb} — {column_title}", initial=initial, limit=limits.CARD_MAX, multiline=True
+    )
+
+
+def topic_dialog(initial: str) -> TextDialog:
+    return TextDialog(
+        "Topic title",
+        initial=initial,
+        limit=limits.TITLE_MAX,
+        select_all=True,
+        hint="typing replaces",
+    )
+
+
+def notes_dialog(topic_title: str, initial: str) -> TextDialog:
+    return TextDialog(
+        f"Notes — {topic_title}",
+        initial=initial,
+        limit=limits.NOTES_MAX,
+        multiline=True,
+        hint="empty clears",
+    )

@@ -1,0 +1,179 @@
+"""Pure helpers that shape a `BoardView` into what the widgets draw.
+
+Kept free of Textual so the rules of display (what is an item, who may see an author,
+how many votes are left) are easy to test and the widgets stay thin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from retro_tui.domain.model import Card, Participant, Session
+from retro_tui.domain.phases import OPTIONAL_PHASES, PHASE_ORDER, Phase
+from retro_tui.domain.views import BoardView, votes_used
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    """One thing on the board: a lone card, or a topic with its cards.
+
+    Items are what the board focuses, groups, votes on and discusses; `id` is the card id
+    for a lone card and the topic id for a topic, exactly as the hub's vote targets are.
+    """
+
+    id: str
+    column: str
+    cards: tuple[Card, ...]
+    title: str = ""  # a topic's title; "" for a lone card
+    is_topic: bool = False
+    authors: tuple[str, ...] = ()  # display names, empty in anonymous mode
+    mine: bool = False
+    my_votes: int = 0
+    total_votes: int | None = None  # None while totals are hidden
+    current: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return not self.is_topic and bool(self.cards) and self.cards[0].hidden
+
+
+def author_name(session: Session, card: Card, you: str) -> str:
+    """The name to show under a card, or "" when it must not be shown.
+
+    In an anonymous retro even "you" is left out once cards are revealed: the
+    facilitator's screen is usually shared, and a "you" would name the author.
+    """
+    anonymous = session.settings.anonymous
+    if card.author == you and card.author:
+        return "" if anonymous and session.cards_revealed else "you"
+    if anonymous or not card.author:
+        return ""
+    person = session.participant(card.author)
+    return person.name if person is not None else ""
+
+
+def all_board_items(view: BoardView) -> dict[str, tuple[BoardItem, ...]]:
+    """Every column's items in board order, in one pass (a topic sits where its first card is).
+
+    One pass with lookup tables, so a 1,000-card board redraws without quadratic work.
+    """
+    session = view.session
+    mine: dict[str, int] = {}
+    for vote in session.votes:
+        if vote.voter == view.you:
+            mine[vote.target] = mine.get(vote.target, 0) + 1
+    totals = session.totals() if session.votes_revealed else None
+    hide_mine = session.settings.anonymous and session.cards_revealed
+    topics = {topic.id: topic for topic in session.topics}
+    grouped: dict[str, list[Card]] = {}
+    for card in session.cards:
+        grouped.setdefault(card.topic or card.id, []).append(card)
+    result: dict[str, list[BoardItem]] = {col.key: [] for col in session.columns}
+    for key, cards in grouped.items():
+        topic = topics.get(key)
+        where = topic.column if topic is not None else cards[0].column
+        names = tuple(n for n in (author_name(session, c, view.you) for c in cards) if n)
+        result.setdefault(where, []).append(
+            BoardItem(
+                id=key,
+                column=where,
+                cards=tuple(cards),
+                title=topic.title if topic is not None else "",
+                is_topic=topic is not None,
+                authors=tuple(dict.fromkeys(names)),
+                mine=not hide_mine and any(c.author == view.you for c in cards),
+                my_votes=mine.get(key, 0),
+                total_votes=None if totals is None else totals.get(key, 0),
+                current=session.current_topic == key,
+            )
+        )
+    return {key: tuple(items) for key, items in result.items()}
+
+
+def board_items(view: BoardView, column: str) -> tuple[BoardItem, ...]:
+    """The items of one column in board order."""
+    return all_board_items(view).get(column, ())
+
+
+def item_by_id(view: BoardView, item_id: str) -> BoardItem | None:
+    column = view.session.target_column(item_id)
+    return next((i for i in board_items(view, column) if i.id == item_id), None)
+
+
+def ranked_items(view: BoardView) -> tuple[BoardItem, ...]:
+    """Every item, most votes first (ties in board order): the discussion order."""
+    items = [i for column in all_board_items(view).values() for i in column]
+    board_order = dict.fromkeys(card.topic or card.id for card in view.session.cards)
+    order = {key: index for index, key in enumerate(board_order)}
+    totals = view.session.totals()
+    return tuple(sorted(items, key=lambda i: (-totals.get(i.id, 0), order[i.id])))
+
+
+def votes_left(view: BoardView) -> int:
+    session = view.session
+    return max(0, session.settings.votes_per_person - votes_used(session, view.you))
+
+
+def votes_left_text(view: BoardView) -> str:
+    budget = view.session.settings.votes_per_person
+    return f"{votes_left(view)} of {budget} votes left"
+
+
+def done_count(view: BoardView) -> tuple[int, int]:
+    """(done, of) for the phase that has a "done" mark; (0, 0) otherwise."""
+    session = view.session
+    online = [p for p in session.participants if p.id in view.online]
+    if session.phase is Phase.WRITE:
+        return sum(1 for p in online if p.done_writing), len(online)
+    if session.phase is Phase.VOTE:
+        return sum(1 for p in online if p.done_voting), len(online)
+    return 0, 0
+
+
+def is_done(person: Participant, phase: Phase) -> bool:
+    if phase is Phase.WRITE:
+        return person.done_writing
+    if phase is Phase.VOTE:
+        return person.done_voting
+    return False
+
+
+def skip_target(phase: Phase) -> Phase | None:
+    """Where "skip" goes: past every optional phase right after this one, or None."""
+    index = phase.order + 1
+    if index >= len(PHASE_ORDER) or PHASE_ORDER[index] not in OPTIONAL_PHASES:
+        return None
+    while index < len(PHASE_ORDER) and PHASE_ORDER[index] in OPTIONAL_PHASES:
+        index += 1
+    return PHASE_ORDER[index] if index < len(PHASE_ORDER) else None
+
+
+def age_text(raised_on: str, today: date) -> str:
+    """How old an action item is, in words: "raised 14 days ago"."""
+    try:
+        raised = date.fromisoformat(raised_on)
+    except ValueError:
+        return ""
+    days = (today - raised).days
+    if days <= 0:
+        return "raised today"
+    if days == 1:
+        return "raised yesterday"
+    if days < 60:
+        return f"raised {days} days ago"
+    return f"raised {days // 30} months ago"
+
+
+def clock_text(seconds: float) -> str:
+    """A countdown as M:SS (or H:MM:SS past an hour); rounds up so 0:00 means time is up."""
+    whole = int(seconds) + (1 if seconds % 1 > 0 else 0)
+    hours, rest = divmod(max(0, whole), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def missing_text(missing: tuple[str, ...]) -> str:
+    return "not SMART: missing " + ", ".join(missing) if missing else "SMART"

@@ -1,0 +1,64 @@
+"""Check-in: everyone gives one word and a mood; the facilitator sees the list."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from retro_tui.domain.views import BoardView
+
+MOOD_FACES = {1: "●○○○○", 2: "●●○○○", 3: "●●●○○", 4: "●●●●○", 5: "●●●●●"}
+
+
+def checkin_table(view: BoardView) -> Table:
+    table = Table(box=None, padding=(0, 2), show_edge=False, expand=False)
+    table.add_column("Who", style="bold")
+    table.add_column("Word")
+    table.add_column("Mood")
+    for person in view.session.participants:
+        if not view.is_facilitator and person.id != view.you:
+            continue
+        mood = MOOD_FACES.get(person.mood or 0, "–")
+        word = person.checkin_word or "–"
+        table.add_row(Text(person.name), Text(word), Text(mood))
+    return table
+
+
+def checkin_summary(view: BoardView) -> Text:
+    people = view.session.participants
+    done = sum(1 for p in people if p.checkin_word or p.mood)
+    moods = [p.mood for p in people if p.mood]
+    text = Text.assemble((f"{done} of {len(people)} checked in", "bold"))
+    if moods and view.is_facilitator:
+        text.append(f" · average mood {sum(moods) / len(moods):.1f}", style="dim")
+    return text
+
+
+class CheckinPane(VerticalScroll):
+    view: reactive[BoardView | None] = reactive(None)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._summary = Static(id="checkin-summary")
+        self._list = Static(id="checkin-list")
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text("How do you arrive today? Press c to give one word and a mood from 1 to 5."),
+            classes="pane-intro",
+        )
+        yield self._summary
+        yield self._list
+
+    def watch_view(self, view: BoardView | None) -> None:
+        if view is None or not self.is_mounted:
+            return
+        self._summary.update(checkin_summary(view))
+        self._list.update(checkin_table(view))
+
+    def on_mount(self) -> None:
+        self.watch_view(self.view)

@@ -1,0 +1,126 @@
+"""Discuss: topics ranked by votes, the current one highlighted, its cards and notes beside."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable, Static
+
+from retro_tui.domain.phases import Phase
+from retro_tui.domain.views import BoardView
+from retro_tui.ui.shaping import BoardItem, item_by_id, ranked_items
+from retro_tui.ui.widgets.table_pane import KeyedTable
+
+
+def item_title(item: BoardItem) -> str:
+    if item.is_topic:
+        return item.title
+    return item.cards[0].text.splitlines()[0] if item.cards and item.cards[0].text else "(card)"
+
+
+def detail_text(view: BoardView, item: BoardItem) -> Text:
+    session = view.session
+    text = Text()
+    if item.current:
+        text.append("▶ Discussing now\n", style="bold")
+    text.append(item_title(item), style="bold")
+    text.append(f"\n{session.column_title(item.column)}", style="dim")
+    if item.total_votes is not None:
+        text.append(
+            f" · {item.total_votes} vote" + ("" if item.total_votes == 1 else "s"), style="dim"
+        )
+    if item.is_topic:
+        for card in item.cards:
+            text.append("\n• ")
+            text.append(card.text)
+    elif item.cards and "\n" in item.cards[0].text:
+        text.append("\n")
+        text.append(item.cards[0].text)
+    notes = session.notes.get(item.id, "")
+    text.append("\n\nNotes\n", style="bold underline")
+    text.append(notes or "(none yet)", style="" if notes else "dim")
+    actions = [a for a in session.actions if a.source == item.id]
+    if actions:
+        text.append("\n\nAction items\n", style="bold underline")
+        for action in actions:
+            text.append("→ ")
+            text.append(action.text)
+            text.append("\n")
+    return text
+
+
+class DiscussPane(Horizontal):
+    """The ranked topics and the selected one's detail; a click on a row asks to discuss it."""
+
+    class TopicChosen(Message):
+        """A row was selected with the mouse (the facilitator's enter key is a binding)."""
+
+        def __init__(self, item_id: str) -> None:
+            super().__init__()
+            self.item_id = item_id
+
+    view: reactive[BoardView | None] = reactive(None)
+    _followed: str | None = None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._table = KeyedTable([("#", 3), ("Votes", 5), ("Topic", None)], id="discuss-table")
+        self._detail = Static(id="discuss-detail-text")
+
+    def compose(self) -> ComposeResult:
+        yield self._table
+        with VerticalScroll(id="discuss-detail"):
+            yield self._detail
+
+    @property
+    def table(self) -> KeyedTable:
+        return self._table
+
+    def highlighted(self) -> str | None:
+        return self.table.highlighted_key()
+
+    def watch_view(self, view: BoardView | None) -> None:
+        if view is None or not self.is_mounted or view.session.phase is not Phase.DISCUSS:
+            return
+        table = self.table
+        rows = []
+        for rank, item in enumerate(ranked_items(view), start=1):
+            marker = "▶" if item.current else str(rank)
+            style = "bold" if item.current else ""
+            notes = " ✎" if view.session.notes.get(item.id) else ""
+            title = Text(item_title(item), style=style) + Text(notes, style="dim")
+            votes = "" if item.total_votes is None else str(item.total_votes)
+            rows.append((item.id, [Text(marker, style=style), Text(votes, style=style), title]))
+        table.fill(rows)
+        current = view.session.current_topic
+        if current != self._followed:
+            # A new topic under discussion: every screen's cursor goes to it.
+            self._followed = current
+            if current:
+                table.highlight(current)
+        self._show_detail()
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.TopicChosen(str(event.row_key.value)))
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        key = self.highlighted() or view.session.current_topic
+        item = item_by_id(view, key) if key else None
+        detail = self._detail
+        detail.update(
+            detail_text(view, item) if item else Text("No topics to discuss.", style="dim")
+        )
+
+    def on_mount(self) -> None:
+        self.watch_view(self.view)
