@@ -44,10 +44,15 @@ class HubClient(ABC):
 
 
 class LocalClient(HubClient):
-    def __init__(self, hub: Hub, identity: str, role: Role) -> None:
+    def __init__(self, hub: Hub, identity: str, role: Role, *, presenting: bool = False) -> None:
         self.hub = hub
         self.conn: Connection = hub.attach(identity, role)
         self.you = self.conn.pid
+        if presenting:
+            hub.set_presenting(self.conn, True)
+
+    def set_presenting(self, presenting: bool) -> None:
+        self.hub.set_presenting(self.conn, presenting)
 
     async def join(self, name: str) -> str:
         self.you = await self.hub.join(self.conn, name)

@@ -58,6 +58,7 @@ class LocalLauncher:
     on_hub: Callable[[Hub], Awaitable[None]] | None = None
     hub: Hub | None = None
     lock: SessionLock | None = None
+    presenting: bool = False  # hosting: the terminal is the shared screen
 
     def listing(self) -> StoreListing:
         return self.store.list()
@@ -88,7 +89,9 @@ class LocalLauncher:
         self.hub = Hub(self.store, session, clock=self.clock)
         if self.on_hub is not None:
             await self.on_hub(self.hub)
-        client = LocalClient(self.hub, FACILITATOR_IDENTITY, Role.FACILITATOR)
+        client = LocalClient(
+            self.hub, FACILITATOR_IDENTITY, Role.FACILITATOR, presenting=self.presenting
+        )
         facilitators = session.participants_with_role(Role.FACILITATOR)
         name = facilitators[0].name if facilitators else self.facilitator_name
         await client.join(name)

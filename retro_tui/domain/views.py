@@ -62,6 +62,7 @@ class BoardView:
     you: str
     online: frozenset[str] = frozenset()
     problem: str = ""  # e.g. the store cannot write; shown to the facilitator
+    presenting: bool = False  # a shared screen: shows only what everyone may see
 
     @property
     def me(self) -> Participant | None:

@@ -43,6 +43,7 @@ class Connection:
     _hub: Hub | None = None
     _dirty: asyncio.Event = field(default_factory=asyncio.Event)
     closed: bool = False
+    presenting: bool = False  # a screen-shared board: render the public view only
 
     def poke(self) -> None:
         self._dirty.set()
@@ -90,11 +91,17 @@ class Hub:
     def view_for(self, conn: Connection) -> BoardView:
         problem = self.problem if conn.role is Role.FACILITATOR else ""
         return BoardView(
-            session=view_for(self.session, conn.pid),
+            session=view_for(self.session, None if conn.presenting else conn.pid),
             you=conn.pid or "",
             online=self.online(),
             problem=problem,
+            presenting=conn.presenting,
         )
+
+    def set_presenting(self, conn: Connection, presenting: bool) -> None:
+        """Switch a seat between the person's own view and the shareable public view."""
+        conn.presenting = presenting
+        conn.poke()
 
     def attach(self, identity: str, role: Role = Role.PARTICIPANT) -> Connection:
         """Seat a client. A known identity (cookie) gets its participant straight back."""
@@ -121,7 +128,11 @@ class Hub:
         existing = next(
             (p for p in self.session.participants if name_key(p.name) == name_key(clean)), None
         )
-        if existing is not None and existing.id in self.online():
+        # A facilitator may sit at two screens: the shared board and a private seat.
+        same_facilitator = (
+            existing is not None and existing.is_facilitator and conn.role is Role.FACILITATOR
+        )
+        if existing is not None and existing.id in self.online() and not same_facilitator:
             raise Refused(f"{clean} is already here. Pick another name.")
         if existing is None and len(self.online()) >= self.max_online:
             raise Refused(f"This retro is full ({self.max_online} people online).")

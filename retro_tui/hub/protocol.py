@@ -43,6 +43,7 @@ def view_to_wire(view: BoardView) -> dict[str, Any]:
         "you": view.you,
         "online": sorted(view.online),
         "problem": view.problem,
+        "presenting": view.presenting,
     }
 
 
@@ -60,4 +61,9 @@ def view_from_wire(data: Any) -> BoardView:
     problem = data.get("problem", "")
     if not isinstance(you, str) or not isinstance(problem, str):
         raise ProtocolError("bad view: you/problem")
-    return BoardView(session=session, you=you, online=frozenset(online), problem=problem)
+    presenting = data.get("presenting", False)
+    if not isinstance(presenting, bool):
+        raise ProtocolError("bad view: presenting")
+    return BoardView(
+        session=session, you=you, online=frozenset(online), problem=problem, presenting=presenting
+    )

@@ -38,6 +38,7 @@ class HostApp(RetroApp):
         self.live: LiveSession | None = None
         self._shared_once = False
         launcher.on_hub = self._start_live
+        launcher.presenting = True
 
     async def _start_live(self, hub: Hub) -> None:
         self.live = LiveSession(hub, self.options)
