@@ -62,14 +62,14 @@ async def test_shared_board_in_anonymous_mode_shows_no_authors() -> None:
 
 
 async def test_a_participant_cannot_take_the_facilitators_name() -> None:
-    hub, board, _, _ = await _hosted()
+    hub, _, _, _ = await _hosted()
     impostor = LocalClient(hub, "browser-x", Role.PARTICIPANT)
     with pytest.raises(Refused, match="already here"):
         await impostor.join("Fay")
 
 
 async def test_presenter_screen_never_renders_private_text() -> None:
-    _, board, seat, _ = await _hosted()
+    _, board, _, _ = await _hosted()
     app = make_app(client=board)
     async with app.run_test(size=(160, 48)) as pilot:
         for _ in range(20):

@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import ipaddress
 import json
 import logging
 import os
 import secrets
 import signal
 import string
+import time
+from collections import Counter, OrderedDict, deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +63,20 @@ RETRO_FULL: Final = (
     "Ask the facilitator to make room, then reload this page.\r\n"
 )
 APP_FAILED: Final = "The retro app could not start. Tell the facilitator.\r\n"
+TOO_MANY_GUESSES: Final = (
+    "Too many wrong retro links came from your network. Wait a minute, then open the link again."
+)
+TOO_MANY_TABS: Final = (
+    "Too many retro tabs are open from {who}: at most {cap} at once.\r\n"
+    "Close one of them, then reload this page.\r\n"
+)
 CLEAR_SCREEN: Final = "\x1b[2J\x1b[H"
+
+WRONG_LINKS_PER_WINDOW: Final = 10
+"""Wrong join tokens one address may present per window before it must wait (HTTP 429)."""
+WRONG_LINK_WINDOW: Final = 60.0
+MAX_FACILITATOR_TABS: Final = 5
+"""Facilitator screens at once; participants have their own cap (`max_participants`)."""
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 STATICS: Final = Path(textual_serve.__file__).parent / "static"
@@ -99,7 +115,11 @@ class RetroWebServer(Server):
         max_participants: int = 50,
         extra_env: Mapping[str, str] = _NO_ENV,
         title: str = "retro-tui",
+        max_facilitators: int = MAX_FACILITATOR_TABS,
+        max_per_address: int | None = None,
     ) -> None:
+        """`max_per_address` caps the websockets one client address may hold at once
+        (off by default: a whole office may share one address)."""
         if not participant_token or not facilitator_token:
             raise ValueError("Both join tokens must be non-empty.")
         if tokens_equal(participant_token, facilitator_token):
@@ -117,6 +137,10 @@ class RetroWebServer(Server):
         )
         self.public_url: str = (public_url or _url_for(host, port)).rstrip("/")
         self.max_participants = max_participants
+        self.max_facilitators = max_facilitators
+        self.max_per_address = max_per_address
+        self.wrong_links = WrongLinkLimiter()
+        self._per_address: Counter[str] = Counter()
         self.extra_env: Mapping[str, str] = dict(extra_env)
         self._public_url_given = public_url is not None
         self._tokens: dict[Role, str] = {
@@ -205,8 +229,16 @@ class RetroWebServer(Server):
         """Swap a join token for cookies, or serve the page to a browser that has them."""
         visitor = self._visitor(request)
         token = request.query.get(JOIN_PARAMETER)
-        if token is not None and (role := self._role_for(token)) is not None:
-            return self._admit(request, role)
+        if token is not None:
+            address = _address_of(request)
+            if self.wrong_links.blocked(address):
+                # Even a right token is refused now: otherwise the answer would tell.
+                response = self._notice(TOO_MANY_GUESSES, status=429)
+                response.headers["Retry-After"] = str(int(WRONG_LINK_WINDOW))
+                return response
+            if (role := self._role_for(token)) is not None:
+                return self._admit(request, role)
+            self.wrong_links.record(address)
         if visitor is None:
             return self._notice(INVALID_LINK, status=403)
         if request.query_string:
@@ -223,17 +255,34 @@ class RetroWebServer(Server):
         websocket = web.WebSocketResponse(
             heartbeat=15, timeout=STOP_GRACE, max_msg_size=MAX_MESSAGE_BYTES
         )
-        if visitor.role == "participant" and self.participants_connected >= self.max_participants:
+        address = _address_of(request)
+        refusal = self._over_a_cap(visitor, address)
+        if refusal:
             await websocket.prepare(request)
-            await _refuse_full(websocket, self.max_participants)
+            await _refuse(websocket, refusal)
             return websocket
-        self._connected[visitor.role] += 1  # counted before any await: no race past the cap
+        # Counted before any await: no race past a cap.
+        self._connected[visitor.role] += 1
+        self._per_address[address] += 1
         try:
             await websocket.prepare(request)
             await self._run_session(request, websocket, visitor)
         finally:
             self._connected[visitor.role] -= 1
+            self._per_address[address] -= 1
+            if self._per_address[address] <= 0:
+                del self._per_address[address]
         return websocket
+
+    def _over_a_cap(self, visitor: Visitor, address: str) -> str:
+        """Say why one more websocket would pass a cap, or return ''."""
+        if visitor.role == "participant" and self.participants_connected >= self.max_participants:
+            return RETRO_FULL.format(cap=self.max_participants)
+        if visitor.role == "facilitator" and self.facilitators_connected >= self.max_facilitators:
+            return TOO_MANY_TABS.format(who="facilitators", cap=self.max_facilitators)
+        if self.max_per_address is not None and self._per_address[address] >= self.max_per_address:
+            return TOO_MANY_TABS.format(who="your network", cap=self.max_per_address)
+        return ""
 
     async def _serve_download(self, request: web.Request) -> web.StreamResponse:
         """Hand out a file an app delivers, to holders of a join cookie only."""
@@ -503,12 +552,11 @@ def _envelope(text: str) -> tuple[str, object]:
     return envelope[0], envelope[1] if len(envelope) > 1 else None
 
 
-async def _refuse_full(websocket: web.WebSocketResponse, cap: int) -> None:
+async def _refuse(websocket: web.WebSocketResponse, reason: str) -> None:
     """Say why on the page's terminal, then close with 1013 (try again later)."""
-    text = CLEAR_SCREEN + RETRO_FULL.format(cap=cap)
     with contextlib.suppress(ConnectionError):
-        await websocket.send_bytes(text.encode())
-        await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"The retro is full.")
+        await websocket.send_bytes((CLEAR_SCREEN + reason).encode())
+        await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"No room for this tab.")
 
 
 async def _end_session(service: RetroAppService, websocket: web.WebSocketResponse) -> None:
@@ -560,6 +608,61 @@ def _signal_group(process: asyncio.subprocess.Process, sig: signal.Signals) -> N
             os.killpg(process.pid, sig)
         else:  # pragma: no cover - Windows has no process groups to signal
             process.send_signal(sig)
+
+
+class WrongLinkLimiter:
+    """Wrong join tokens per client address in a sliding window; past the limit, wait.
+
+    A join token has 192 random bits, so this is not what keeps it secret; it keeps a
+    guesser from hammering the server. IPv6 addresses count per /64 (one host can use a
+    whole /64), and the table forgets quiet addresses, so it cannot grow without bound.
+    """
+
+    MAX_ADDRESSES: Final = 10_000
+
+    def __init__(
+        self,
+        limit: int = WRONG_LINKS_PER_WINDOW,
+        window: float = WRONG_LINK_WINDOW,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._misses: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def blocked(self, address: str) -> bool:
+        """Tell whether `address` has used up its wrong links for now."""
+        misses = self._misses.get(address)
+        if misses is None:
+            return False
+        horizon = self.clock() - self.window
+        while misses and misses[0] <= horizon:
+            misses.popleft()
+        if not misses:
+            del self._misses[address]
+            return False
+        return len(misses) >= self.limit
+
+    def record(self, address: str) -> None:
+        """Count one wrong token from `address`."""
+        misses = self._misses.pop(address, None) or deque(maxlen=self.limit)
+        misses.append(self.clock())
+        self._misses[address] = misses  # most recent last
+        while len(self._misses) > self.MAX_ADDRESSES:
+            self._misses.popitem(last=False)
+
+
+def _address_of(request: web.Request) -> str:
+    """The client's address as the limits count it (IPv6 by its /64 network)."""
+    remote = request.remote or "unknown"
+    try:
+        ip = ipaddress.ip_address(remote)
+    except ValueError:
+        return remote
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _as_role(text: str) -> Role | None:
