@@ -12,14 +12,16 @@ import contextlib
 import itertools
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retro_tui.domain.commands import Command
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
 from retro_tui.domain.views import BoardView
-from retro_tui.hub.hub import Connection, Hub
 from retro_tui.hub.protocol import MAX_VIEW_LINE, ProtocolError, decode, encode, view_from_wire
+
+if TYPE_CHECKING:  # a participant process never holds a hub; keep its start-up lean
+    from retro_tui.hub.hub import Connection, Hub
 
 
 class HubClient(ABC):

@@ -84,8 +84,16 @@ class LocalLauncher:
 
     async def open(self, session_id: str) -> HubClient:
         """Start the hub for a session and join it as the facilitator."""
-        self.lock = self.store.lock(session_id)
-        session = self.store.load(session_id)
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        lock = self.store.lock(session_id)
+        try:
+            session = self.store.load(session_id)
+        except BaseException:
+            lock.release()
+            raise
+        self.lock = lock
         self.hub = Hub(self.store, session, clock=self.clock)
         if self.on_hub is not None:
             await self.on_hub(self.hub)
@@ -100,7 +108,8 @@ class LocalLauncher:
     def export(self, session: Session, target: Path | None = None) -> Path:
         """Write Markdown notes beside the sessions (or to `target`) and return the path."""
         path = target or self.store.folder / default_export_name(session)
-        text = session_markdown(self.store.load(session.id) if session.redacted_for else session)
+        full = self.store.load(session.id) if session.redacted_for is not None else session
+        text = session_markdown(full)
         path.write_text(text, encoding="utf-8")
         return path
 

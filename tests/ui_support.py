@@ -50,7 +50,7 @@ def make_launcher(folder: Path, clock: FakeClock | None = None) -> LocalLauncher
 
 
 async def wait_until(
-    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 5.0
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 15.0
 ) -> None:
     """Let the app run until `condition()` holds; fail naming `what` after `timeout`."""
     deadline = asyncio.get_running_loop().time() + timeout

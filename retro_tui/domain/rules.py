@@ -68,6 +68,7 @@ def new_session(
         max_votes_per_target=fmt.max_votes_per_topic,
     )
     review = tuple(ReviewItem(action=a) for a in previous_actions if a.status is ActionStatus.OPEN)
+    checkin_seconds = fmt.durations.get(Phase.CHECKIN, 0) * 60
     return Session(
         id=session_id,
         title=title,
@@ -79,6 +80,7 @@ def new_session(
         durations=dict(fmt.durations),
         settings=settings,
         review=review,
+        timer=Timer(duration=checkin_seconds, remaining=float(checkin_seconds)),
         phase_log=(PhaseRecord(Phase.CHECKIN, now),),
     )
 

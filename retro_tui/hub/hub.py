@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Protocol
 
 from retro_tui.clock import Clock, utc_now
@@ -22,6 +23,7 @@ from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role, Session
 from retro_tui.domain.text import clean_name, name_key
 from retro_tui.domain.views import BoardView, view_for
+from retro_tui.hub.protocol import ViewEncoder
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +50,27 @@ class Connection:
     def poke(self) -> None:
         self._dirty.set()
 
-    async def next_view(self) -> BoardView:
-        """Wait for the next change and return this client's view of the newest state."""
+    async def changed(self) -> Hub:
+        """Wait for the next change; return the hub to read the newest state from."""
         await self._dirty.wait()
         self._dirty.clear()
         if self.closed or self._hub is None:
             raise ConnectionError("disconnected from the session")
-        return self._hub.view_for(self)
+        return self._hub
+
+    async def next_view(self) -> BoardView:
+        """Wait for the next change and return this client's view of the newest state."""
+        hub = await self.changed()
+        return hub.view_for(self)
 
     def current_view(self) -> BoardView:
         assert self._hub is not None
         return self._hub.view_for(self)
+
+
+def _viewer(conn: Connection) -> str | None:
+    """Whose copy a seat sees: its participant's, or (presenting) the public one."""
+    return None if conn.presenting else conn.pid
 
 
 class Hub:
@@ -83,15 +95,28 @@ class Hub:
         self._saved = asyncio.Condition()
         self._flusher: asyncio.Task[None] | None = None
         self.listeners: list[Callable[[Session], None]] = []
+        self._online: frozenset[str] | None = None  # cached; reset when presence changes
+        self.encoder = ViewEncoder()
 
     # --- presence ------------------------------------------------------------------
     def online(self) -> frozenset[str]:
-        return frozenset(c.pid for c in self.connections if c.pid is not None)
+        if self._online is None:
+            self._online = frozenset(c.pid for c in self.connections if c.pid is not None)
+        return self._online
 
     def view_for(self, conn: Connection) -> BoardView:
+        return self._view_of(conn, self.session)
+
+    def wire_view(self, conn: Connection) -> tuple[bytes, tuple[str, ...]]:
+        """This client's view as a protocol line, and a fingerprint to skip resending it.
+
+        The same view as `view_for`, encoded with the work shared between clients."""
+        return self.encoder.encode(self.session, _viewer(conn), partial(self._view_of, conn))
+
+    def _view_of(self, conn: Connection, session: Session) -> BoardView:
         problem = self.problem if conn.role is Role.FACILITATOR else ""
         return BoardView(
-            session=view_for(self.session, None if conn.presenting else conn.pid),
+            session=view_for(session, _viewer(conn)),
             you=conn.pid or "",
             online=self.online(),
             problem=problem,
@@ -108,6 +133,7 @@ class Hub:
         conn = Connection(identity=identity, role=role, _hub=self)
         conn.pid = self.identities.get(identity)
         self.connections.add(conn)
+        self._online = None
         conn.poke()
         if conn.pid is not None:
             self._poke_all()
@@ -118,6 +144,7 @@ class Hub:
         conn.poke()
         if conn in self.connections:
             self.connections.discard(conn)
+            self._online = None
             self._poke_all()
 
     async def join(self, conn: Connection, name: object) -> str:
@@ -133,11 +160,12 @@ class Hub:
             existing is not None and existing.is_facilitator and conn.role is Role.FACILITATOR
         )
         if existing is not None and existing.id in self.online() and not same_facilitator:
-            raise Refused(f"{clean} is already here. Pick another name.")
+            raise Refused(f"{existing.name} is already here. Pick another name.")
         if existing is None and len(self.online()) >= self.max_online:
             raise Refused(f"This retro is full ({self.max_online} people online).")
         session, pid = rules.join(self.session, clean, conn.role, self.clock())
         conn.pid = pid
+        self._online = None
         self.identities[conn.identity] = pid
         if session is not self.session:
             await self._commit(session)

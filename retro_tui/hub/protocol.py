@@ -10,10 +10,13 @@ hub -> client: {"t": "welcome", "you": pid | null} · {"t": "joined", "you"} ·
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from retro_tui.domain.model import Card, Session
 from retro_tui.domain.serial import MalformedSession, session_from_dict, session_to_dict
-from retro_tui.domain.views import BoardView
+from retro_tui.domain.views import BoardView, view_for
 
 MAX_LINE = 256 * 1024  # a client line; views from the hub may be larger
 MAX_VIEW_LINE = 64 * 1024 * 1024
@@ -23,8 +26,11 @@ class ProtocolError(ValueError):
     """A message that breaks the protocol; the sender is disconnected with this reason."""
 
 
+_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
 def encode(message: dict[str, Any]) -> bytes:
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return _dumps(message).encode() + b"\n"
 
 
 def decode(line: bytes) -> dict[str, Any]:
@@ -67,3 +73,109 @@ def view_from_wire(data: Any) -> BoardView:
     return BoardView(
         session=session, you=you, online=frozenset(online), problem=problem, presenting=presenting
     )
+
+
+# What differs between two viewers' copies of one revision (see domain/views.py), plus the
+# revision itself, which alone never makes a view worth sending again.
+_PER_VIEWER = ("cards", "votes", "roti", "redacted_for", "revision")
+_EMPTIED: dict[str, Any] = {
+    "cards": (),
+    "participants": (),
+    "topics": (),
+    "actions": (),
+    "review": (),
+    "phase_log": (),
+    "notes": {},
+}
+
+
+class ViewEncoder:
+    """Encodes each client's view as one protocol line, sharing the work between clients.
+
+    A broadcast used to redact, convert and JSON-encode the whole session once per
+    connection. Here what every viewer shares is encoded once per revision; each card
+    once per version of it (its author sees it whole, everyone else sees the public
+    copy, as `view_for` decides); per viewer only the small rest (votes, ROTI, who you
+    are, who is online) is redacted and encoded, from a session stripped of everything
+    else. The line decodes to the same view as the straightforward
+    `encode({"t": "view", "view": view_to_wire(view)})`.
+
+    `encode` also returns a fingerprint of the view without its revision number: when it
+    equals the one last sent to a client, nothing that client can see has changed (for
+    example another person's hidden vote) and the line need not be sent at all.
+    """
+
+    def __init__(self) -> None:
+        self._session: Session | None = None
+        self._stub: Session | None = None
+        self._common = ""
+        self._authors: list[str] = []
+        self._own: list[str] = []
+        self._public: list[str] = []
+        self._fragments: dict[Card, str] = {}
+
+    def _prepare(self, session: Session) -> None:
+        self._stub = stub = session.with_changes(**_EMPTIED)
+        public = view_for(session, None)
+        data = session_to_dict(public)
+        for key in _PER_VIEWER:
+            del data[key]
+        self._common = _dumps(data)[1:-1]
+        fragments: dict[Card, str] = {}
+        self._own = self._encode_cards(stub, session.cards, fragments)
+        self._public = self._encode_cards(stub, public.cards, fragments)
+        self._fragments = fragments  # only this revision's card versions stay cached
+        self._authors = [card.author for card in session.cards]
+        self._session = session
+
+    def _encode_cards(
+        self, stub: Session, cards: tuple[Card, ...], fragments: dict[Card, str]
+    ) -> list[str]:
+        known = self._fragments
+        missing = [card for card in cards if card not in known and card not in fragments]
+        if missing:
+            encoded = session_to_dict(stub.with_changes(cards=tuple(missing)))["cards"]
+            for card, data in zip(missing, encoded, strict=True):
+                fragments[card] = _dumps(data)
+        out = []
+        for card in cards:
+            text = fragments.get(card)
+            if text is None:
+                text = fragments[card] = known[card]
+            out.append(text)
+        return out
+
+    def encode(
+        self, session: Session, viewer: str | None, view_of: Callable[[Session], BoardView]
+    ) -> tuple[bytes, tuple[str, ...]]:
+        """The view line of `viewer` (None: the public view), and its fingerprint.
+
+        `view_of(session)` must return the client's BoardView of `session`, redacted for
+        `viewer`; it is called on a session without cards and other long lists."""
+        if session is not self._session:
+            self._prepare(session)
+        assert self._stub is not None
+        wire = view_to_wire(view_of(self._stub))
+        mine = wire.pop("session")
+        revision = mine.pop("revision")
+        del mine["cards"]
+        rest = _dumps({key: mine[key] for key in _PER_VIEWER if key in mine})
+        outer = _dumps(wire)
+        own, public = self._own, self._public
+        cards = ",".join(
+            own[i] if author == viewer else public[i] for i, author in enumerate(self._authors)
+        )
+        line = "".join(
+            (
+                '{"t":"view","view":',
+                outer[:-1],
+                ',"session":{',
+                self._common,
+                ",",
+                rest[1:-1],
+                f',"revision":{revision},"cards":[',
+                cards,
+                "]}}}\n",
+            )
+        )
+        return line.encode(), (self._common, cards, rest, outer)

@@ -20,7 +20,7 @@ from retro_tui.domain.commands import command_from_wire
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
 from retro_tui.hub.hub import Connection, Hub
-from retro_tui.hub.protocol import MAX_LINE, ProtocolError, decode, encode, view_to_wire
+from retro_tui.hub.protocol import MAX_LINE, ProtocolError, decode, encode
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +173,15 @@ class HubServer:
         raise ProtocolError(f"unknown message type {kind[:30]!r}")
 
     async def _send_views(self, conn: Connection, writer: asyncio.StreamWriter) -> None:
+        """Send the newest view after each change, unless this client's view is unchanged
+        (another person's hidden vote changes nothing it can see: no bytes, no redraw)."""
+        sent: tuple[str, ...] | None = None
         with contextlib.suppress(ConnectionError, asyncio.CancelledError):
             while True:
-                view = await conn.next_view()
-                writer.write(encode({"t": "view", "view": view_to_wire(view)}))
+                hub = await conn.changed()
+                line, fingerprint = hub.wire_view(conn)
+                if fingerprint == sent:
+                    continue
+                writer.write(line)
+                sent = fingerprint
                 await writer.drain()

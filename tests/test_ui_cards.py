@@ -1,0 +1,98 @@
+"""Writing: edit, move and delete your own card; the timer keys and the time-up state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retro_tui.domain import commands as c
+from retro_tui.ui.app import make_app
+from retro_tui.ui.screens.choice_dialog import ChoiceDialog
+from retro_tui.ui.screens.confirm import ConfirmDialog
+from retro_tui.ui.screens.text_dialog import TextDialog
+from retro_tui.ui.widgets.timer import TimerDisplay
+from tests.ui_support import (
+    FakeClock,
+    join_participant,
+    make_launcher,
+    open_board,
+    quiet_env,
+    screen_text,
+    type_text,
+    wait_until,
+)
+
+__all__ = ["quiet_env"]
+
+
+async def test_edit_move_and_delete_own_card(quiet_env: Path) -> None:
+    launcher = make_launcher(quiet_env)
+    session = launcher.create_session(format_key="went-well", title="Sprint 12", team="Web")
+    app = make_app(launcher=launcher, session_id=session.id)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        board, hub = await open_board(pilot)
+        maya = await join_participant(hub, "Maya")
+        await board.client.send(c.GoToPhase(phase="write"))
+        await board.client.send(c.AddCard(column="went-well", text="Typo'd card"))
+        await maya.send(c.AddCard(column="went-well", text="Not yours"))
+        await wait_until(
+            pilot, lambda: len(board.columns_board.columns()[0].card_widgets()) == 2, "cards"
+        )
+        first = board.columns_board.columns()[0].card_widgets()[0]
+        await pilot.click(first)  # the mouse selects a card too
+        assert board.selected_target() == hub.session.cards[0].id
+
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, TextDialog), "edit dialog")
+        await wait_until(pilot, lambda: "11/500" in screen_text(app), '"11/500"')
+        await pilot.press(*["backspace"] * 11)
+        await type_text(pilot, "Fixed card")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: hub.session.cards[0].text == "Fixed card", "edit")
+
+        await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: hub.session.cards[0].column == "to-improve", "moved right")
+        assert board.selected_target() == hub.session.cards[0].id
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog), "column choice")
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: hub.session.cards[0].column == "action-items", "moved to")
+
+        # Someone else's card is face-down and cannot be edited.
+        await pilot.press("left", "left")
+        await pilot.press("e")
+        await wait_until(pilot, lambda: "only edit your own" in screen_text(app), "refusal")
+
+        await pilot.press("right", "right", "d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "confirm")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(hub.session.cards) == 1, "deleted")
+        assert hub.session.cards[0].text == "Not yours"
+
+
+async def test_timer_keys_and_time_up(quiet_env: Path) -> None:
+    clock = FakeClock()
+    launcher = make_launcher(quiet_env, clock)
+    session = launcher.create_session(format_key="went-well", title="Sprint 13", team="Web")
+    app = make_app(launcher=launcher, session_id=session.id, muted=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _board, hub = await open_board(pilot)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: hub.session.timer.duration == 7 * 60, "write timer")
+        await pilot.press("space")
+        await wait_until(pilot, lambda: hub.session.timer.running, "running")
+        await pilot.press("T")
+        await wait_until(pilot, lambda: hub.session.timer.duration == 8 * 60, "extended")
+        timer = app.screen.query_one(TimerDisplay)
+        timer.tick()
+        await wait_until(
+            pilot, lambda: "08:00" in str(timer.query_one("Digits").value), "8 minutes"
+        )
+        clock.advance(9 * 60)
+        timer.tick()
+        await wait_until(pilot, lambda: timer.has_class("-up"), "time's up")
+        await wait_until(pilot, lambda: "time's up!" in screen_text(app), '"time\'s up!"')
+        await pilot.press("space")  # pause the expired timer
+        await wait_until(pilot, lambda: not hub.session.timer.running, "paused")
+        await pilot.press("R")
+        await wait_until(pilot, lambda: hub.session.timer.remaining == 7 * 60, "reset")
+        await wait_until(pilot, lambda: timer.has_class("-ready"), "ready again")
