@@ -137,6 +137,8 @@ class BrowserTerminal:
         """Size the screen as the page asked (`/ws?width=&height=`) and follow the frames."""
         self.requests.append(websocket.url)
         query = parse_qs(urlsplit(websocket.url).query)
+        self.screen.reset()  # a reload starts a new terminal; forget the old one
+        self._closed.clear()
         self.screen.resize(int(query["height"][0]), int(query["width"][0]))
         websocket.on("framereceived", self._on_frame)
         websocket.on("framesent", self._on_sent)
