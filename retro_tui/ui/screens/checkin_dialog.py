@@ -27,6 +27,10 @@ class CheckInDialog(ModalScreen[CheckInAnswer | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="checkin-save"),
         Binding("escape", "cancel", "Cancel", id="checkin-cancel"),
+        *[
+            Binding(str(n), f"mood({n})", f"Mood {n}", id=f"checkin-mood-{n}", show=False)
+            for n in range(1, 6)
+        ],
     ]
 
     def __init__(self, word: str = "", mood: int | None = None) -> None:
@@ -43,7 +47,10 @@ class CheckInDialog(ModalScreen[CheckInAnswer | None]):
             with RadioSet(id="checkin-mood", compact=True):
                 for index, label in enumerate(MOODS, start=1):
                     yield RadioButton(label, value=self.mood == index, compact=True)
-            yield Static("enter or ctrl+s saves · esc cancels", classes="dialog-hint")
+            yield Static(
+                "enter moves on · 1-5 picks a mood · ctrl+s saves · esc cancels",
+                classes="dialog-hint",
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -63,6 +70,13 @@ class CheckInDialog(ModalScreen[CheckInAnswer | None]):
     @on(RadioSet.Changed)
     def _mood_picked(self) -> None:
         self.query_one("#save", Button).focus()
+
+    def action_mood(self, mood: int) -> None:
+        """Digits pick a mood once the word is typed (the word field keeps its digits)."""
+        buttons = list(self.query(RadioButton))
+        if 1 <= mood <= len(buttons):
+            buttons[mood - 1].value = True
+            self.query_one("#save", Button).focus()
 
     def action_save(self) -> None:
         self.dismiss(self.answer())
