@@ -306,14 +306,14 @@ async def _serve(ctx: Context, session_id: str, options: Any) -> None:
     except OSError as error:
         lock.release()
         _fail(f"cannot listen on {options.host}:{options.port}: {error.strerror or error}")
-    click.echo(f"Serving '{hub.session.title}' ({session_id})")
-    click.echo(f"  Participants: {live.participant_url}")
-    click.echo(f"  Facilitator:  {live.facilitator_url}")
-    click.echo("Press Ctrl+C to stop.")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    click.echo(f"Serving '{hub.session.title}' ({session_id})")
+    click.echo(f"  Participants: {live.participant_url}")
+    click.echo(f"  Facilitator:  {live.facilitator_url}")
+    click.echo("Press Ctrl+C to stop.")
     await stop.wait()
     click.echo("Stopping: saving and closing participants…")
     await live.stop()

@@ -367,8 +367,8 @@ def _text(
 ) -> str:
     """Text is kept exactly as written (markup included: the UI escapes it on display).
 
-    One-line fields (names, titles) refuse control characters, which would break a
-    heading; prompts and descriptions are free text.
+    No field may hold control characters (an escape sequence in a prompt would reach
+    every screen); one-line fields (names, titles) refuse line breaks too.
     """
     value = table.get(key)
     if value is None:
@@ -381,10 +381,18 @@ def _text(
         raise _Invalid(where, "must not be empty")
     if len(value) > max_chars:
         raise _Invalid(where, f"must be at most {max_chars} characters (it has {len(value)})")
-    if one_line:
-        bad = next((ch for ch in value if unicodedata.category(ch) in {"Cc", "Zl", "Zp"}), None)
-        if bad is not None:
-            raise _Invalid(where, f"must not contain control characters (found U+{ord(bad):04X})")
+    # Escape sequences in a prompt would reach every participant's terminal.
+    allowed = "" if one_line else "\n\t"
+    bad = next(
+        (
+            ch
+            for ch in value
+            if ch not in allowed and unicodedata.category(ch) in {"Cc", "Zl", "Zp", "Cs"}
+        ),
+        None,
+    )
+    if bad is not None:
+        raise _Invalid(where, f"must not contain control characters (found U+{ord(bad):04X})")
     return value
 
 

@@ -23,8 +23,9 @@ import pytest
 from retro_tui import store as store_module
 from retro_tui.client import LocalClient, SocketClient
 from retro_tui.domain import commands as c
+from retro_tui.domain import rules
 from retro_tui.domain.model import Role, Session
-from retro_tui.domain.views import BoardView
+from retro_tui.domain.views import BoardView, view_for
 from retro_tui.export import session_markdown
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import encode
@@ -32,6 +33,7 @@ from retro_tui.hub.server import HubServer
 from retro_tui.store import SessionStore
 from tests.fault_support import (
     FAULT_SUPPORT,
+    NOW,
     Host,
     RawClient,
     build_session,
@@ -131,7 +133,7 @@ async def test_sigkill_in_a_burst_of_card_adds_and_edits_loses_nothing_acknowled
 
         async def burst(name: str, client: RawClient, round_no: int = round_no) -> None:
             seed = built.seeds[name]
-            for n in range(40):
+            for n in range(19):  # 39 messages with the join: within the hub's burst allowance
                 text = f"r{round_no} {name} add {n}"
                 if await client.send(c.AddCard(column="good", text=text)) is None:
                     added[text] = built.people[name]
@@ -140,7 +142,7 @@ async def test_sigkill_in_a_burst_of_card_adds_and_edits_loses_nothing_acknowled
                     last_edit[seed] = (round_no, n)
 
         storm = [asyncio.ensure_future(burst(n, cl)) for n, cl in clients.items()]
-        await asyncio.sleep(rng.uniform(0.05, 1.0))  # fault injection, not synchronisation
+        await asyncio.sleep(rng.uniform(0.02, 0.4))  # fault injection, not synchronisation
         await host.kill()
         await asyncio.gather(*storm, return_exceptions=True)
         for client in clients.values():
@@ -177,7 +179,9 @@ async def _view_at(client: SocketClient, hub: Hub) -> BoardView:
     async with asyncio.timeout(10):
         while True:
             view = await client.next_view()
-            if view.session.revision >= hub.session.revision and view.online == hub.online():
+            truth = view_for(hub.session, client.you)
+            same = view.session.with_changes(revision=0) == truth.with_changes(revision=0)
+            if same and view.online == hub.online():
                 return view
 
 
@@ -262,8 +266,16 @@ async def test_a_connection_cut_mid_command_leaves_the_others_unharmed() -> None
 async def test_a_frozen_reader_neither_slows_the_others_nor_grows_the_hub(
     tmp_path: Path,
 ) -> None:
-    built = build_session("frozen", people=20, cards_each=6, card_chars=450)
-    host = host_for(tmp_path, built.session)
+    """1,152 changes, each seen by everyone, in two lanes of one change at a time (so
+    nearly every change is its own save and its own view), while a participant whose
+    own view is ~100 KB (its private cards) has stopped reading."""
+    editors_n, lanes, each = 16, 2, 72
+    built = build_session("frozen", people=editors_n)
+    session, frozen_id = rules.join(built.session, "Frozen", Role.PARTICIPANT, NOW)
+    for n in range(170):
+        text = f"frozen card {n} ".ljust(500, "z")
+        session = rules.apply(session, frozen_id, c.AddCard(column="good", text=text), NOW)
+    host = host_for(tmp_path, session)
     await host.start()
     try:
         _reader, frozen = await asyncio.open_unix_connection(str(host.socket))
@@ -274,25 +286,26 @@ async def test_a_frozen_reader_neither_slows_the_others_nor_grows_the_hub(
         for name in built.people:
             editors[name] = await RawClient.connect(host.socket, f"{name}-browser")
             await editors[name].join(name)
+        names = list(editors)
 
-        async def edits(name: str, start: int, stop: int) -> None:
+        async def lane(mine: list[str], start: int, stop: int) -> None:
             for n in range(start, stop):
-                text = f"{name} edit {n:03d} ".ljust(450, "y")
-                edit = c.EditCard(card=built.seeds[name], text=text)
-                assert await editors[name].send(edit) is None
+                for name in mine:  # "done writing", on and off: every screen shows it
+                    assert await editors[name].send(c.MarkDone(done=n % 2 == 0)) is None
 
-        async def round_of(start: int, stop: int) -> None:
+        async def changes(start: int, stop: int) -> None:
             async with asyncio.timeout(120):
-                await asyncio.gather(*(edits(name, start, stop) for name in editors))
+                await asyncio.gather(*(lane(names[i::lanes], start, stop) for i in range(lanes)))
 
-        await round_of(0, 10)  # warm up: caches, buffers, the frozen socket filled
+        await changes(0, 8)  # warm up: caches, buffers, the frozen socket filled
         before = psutil.Process(host.pid).memory_info().rss
-        await round_of(10, 100)  # 20 x 100 = 2,000 changes in all
+        await changes(8, each)
         after = psutil.Process(host.pid).memory_info().rss
-        assert after - before < 50 * 1024 * 1024, f"the hub grew by {(after - before) >> 20} MB"
-        for name, editor in editors.items():  # everyone else sees the newest board
-            await wait_until(lambda e=editor, n=name: f"{n} edit 099".encode() in e.last_view)
-        assert on_disk(host).card(built.seeds["P0"]).text.startswith("P0 edit 099")  # type: ignore[union-attr]
+        grown = (after - before) >> 20
+        assert after - before < 25 * 1024 * 1024, f"the hub grew by {grown} MB"
+        for editor in editors.values():  # everyone else sees the newest board
+            await wait_until(lambda e=editor: b'"done_writing":true' not in e.last_view)
+        assert not any(p.done_writing for p in on_disk(host).participants)
         for editor in editors.values():
             await editor.close()
         frozen.close()

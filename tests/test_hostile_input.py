@@ -100,6 +100,7 @@ streams = st.tuples(st.booleans(), st.lists(messages, max_size=6)).map(
 )
 
 
+@pytest.mark.slow
 def test_fuzzed_byte_streams_end_in_an_answer_and_never_hurt_a_bystander() -> None:
     loop = asyncio.new_event_loop()
     hub = Hub(MemoryStore(), make_session(), clock=FakeClock())
@@ -402,9 +403,6 @@ def test_session_title_and_team_are_made_safe() -> None:
         assert not _unsafe_in(session)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="themes keep control characters in free-text fields (see the report)"
-)
 @pytest.mark.parametrize("attack", ["ansi-csi", "osc-52-clipboard", "c1-controls"])
 def test_a_theme_file_cannot_smuggle_escapes_into_a_session(tmp_path: Path, attack: str) -> None:
     payload = json.dumps(ATTACKS[attack])  # a TOML basic string accepts JSON's escapes
@@ -423,3 +421,64 @@ def test_a_theme_file_cannot_smuggle_escapes_into_a_session(tmp_path: Path, atta
     assert not set(fmt.name + fmt.description) & FORBIDDEN
     session = rules.new_session(fmt, session_id="x", title="t", team="t", now=NOW)
     assert not _unsafe_in(session)
+
+
+# --- through real participant processes ---------------------------------------------------
+class Recording:
+    """A pyte byte stream that also keeps every byte the terminal received."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream, self.raw = stream, bytearray()
+
+    def feed(self, data: bytes) -> None:
+        self.raw += data
+        self.stream.feed(data)
+
+
+@pytest.mark.slow
+async def test_an_escape_sequence_in_a_card_never_reaches_another_terminal() -> None:
+    from support import serving
+    from support.termclient import TermClient
+
+    from retro_tui.hosting import HUB_ENV, participant_command
+
+    hub = Hub(MemoryStore(), make_session(), clock=FakeClock())
+    server = HubServer(hub, short_socket_dir() / "hub.sock")
+    await server.start()
+    fac = LocalClient(hub, "fac", Role.FACILITATOR)
+    await fac.join("Fay")
+    await fac.send(c.GoToPhase(phase="write"))
+    payload = "\x1b]52;c;cm0gLXJmIH4=\x07"
+    try:
+        async with serving(
+            command=participant_command(), extra_env={HUB_ENV: str(server.path)}
+        ) as web:
+            victim = TermClient(web.participant_url, width=120, height=40)
+            attacker = TermClient(web.participant_url, width=120, height=40)
+            recording = Recording(victim._stream)
+            victim._stream = recording  # type: ignore[assignment]
+            async with victim, attacker:
+                for client, name in ((victim, "Victim"), (attacker, "Mallory")):
+                    await client.wait_for_text("Your name", timeout=30)
+                    await client.send_keys(name + "\r")
+                await wait_until(lambda: len(hub.online()) == 3, timeout=30)
+                # Typed into the real app: its terminal parser gets the escape first.
+                await attacker.wait_for_text("Add card", timeout=15)
+                await attacker.send_keys("a")
+                await attacker.wait_for_text("500", timeout=15)
+                for keys, shown in (("typed", "typed"), (" " + payload, "IH4="), (" card", "card")):
+                    await attacker.send_keys(keys)
+                    await attacker.wait_for_text(shown, timeout=15)
+                await attacker.send_keys("\r")
+                # Sent by a tampered app straight to the hub, escape and all.
+                wire = await Wire.connect(server.path, "tampered", "participant", "Trudy")
+                assert not await wire.command(c.AddCard(column="good", text="wired " + payload))
+                await wait_until(lambda: len(hub.session.cards) == 2, timeout=15)
+                await fac.send(c.NextPhase())  # reveal
+                await victim.wait_for_text("wired", timeout=15)
+                await victim.wait_for_text("typed", timeout=15)
+    finally:
+        await server.stop()
+    assert b"\x1b]52" not in recording.raw
+    assert b"cm0gLXJmIH4=" in recording.raw  # shown, as harmless text
+    assert not _unsafe_in(hub.session)

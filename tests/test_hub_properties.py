@@ -127,6 +127,13 @@ class Watch:
             self.problems.append(f"participant {actor.pid} moved the phase with {command}")
         if actor.role is Role.PARTICIPANT and session.settings != before.settings:
             self.problems.append(f"participant {actor.pid} changed settings with {command}")
+        if actor.role is Role.PARTICIPANT:
+            now = {card.id: card for card in session.cards}
+            for card in before.cards:
+                after = now.get(card.id)
+                touched = after is None or (after.text, after.column) != (card.text, card.column)
+                if touched and card.author != actor.pid:
+                    self.problems.append(f"{actor.pid} changed {card.id} of {card.author}")
         if isinstance(command, c.CastVote) and actor.pid is not None:
             mine = session.votes_of(actor.pid)
             if len(mine) > session.settings.votes_per_person:
@@ -217,11 +224,14 @@ async def storm(
 
         def converged() -> bool:
             return all(
-                i in last and last[i].session == view_for(hub.session, cl.you)
+                i in last and _same(last[i].session, view_for(hub.session, cl.you))
                 for i, cl in enumerate(clients)
             )
 
-        await wait_until(converged, timeout=10)
+        try:
+            await wait_until(converged, timeout=10)
+        except TimeoutError:
+            raise AssertionError(_divergence(last, clients, hub)) from None
         assert all(last[i].online == hub.online() for i in last)
         for follower in followers:
             follower.cancel()
@@ -231,6 +241,30 @@ async def storm(
             await client.close()
         if server is not None:
             await server.stop()
+
+
+def _same(seen: Session, truth: Session) -> bool:
+    """Equal but for the revision: the hub skips sending a view whose content is unchanged
+    (another person's hidden vote), so a client may hold an older number for it."""
+    return seen.with_changes(revision=0) == truth.with_changes(revision=0)
+
+
+def _divergence(last: dict[int, BoardView], clients: list[HubClient], hub: Hub) -> str:
+    """Say which client's last view differs from the truth, and where."""
+    for i, client in enumerate(clients):
+        truth = view_for(hub.session, client.you)
+        if i not in last:
+            return f"client {i} got no view"
+        view = last[i].session
+        fields = [
+            f
+            for f in truth.__dataclass_fields__
+            if f != "revision" and getattr(view, f) != getattr(truth, f)
+        ]
+        if fields:
+            seen, wanted = getattr(view, fields[0]), getattr(truth, fields[0])
+            return f"client {i} differs in {fields}: {seen!r} != {wanted!r}"
+    return "no difference"
 
 
 def _fresh(anonymous: bool, start: str) -> Session:

@@ -164,12 +164,18 @@ def test_markup_and_odd_text_kept_literally(tmp_path: Path) -> None:
         "[[columns]]\n"
         'key = "x"\n'
         'title = "[bold]Wins[/bold] [/]"\n'
-        'prompt = "Line one\\nline two [link=http://x]click[/link] \\u001b[31m"\n'
+        'prompt = "Line one\\nline two [link=http://x]click[/link]"\n'
     )
     parsed = parse_format(write(tmp_path, "markup.toml", text))
     assert parsed.name == "[red]Team[/] retro"
     assert parsed.columns[0].title == "[bold]Wins[/bold] [/]"
-    assert parsed.columns[0].prompt == "Line one\nline two [link=http://x]click[/link] \x1b[31m"
+    assert parsed.columns[0].prompt == "Line one\nline two [link=http://x]click[/link]"
+
+
+def test_escape_sequences_in_free_text_are_refused(tmp_path: Path) -> None:
+    text = 'name = "n"\n[[columns]]\nkey = "x"\ntitle = "X"\nprompt = "red \\u001b[31m"\n'
+    with pytest.raises(FormatError, match="control characters"):
+        parse_format(write(tmp_path, "escape.toml", text))
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:

@@ -52,6 +52,8 @@ def clean_text(
     """Return `value` checked and made safe, or refuse with a sentence naming `what`."""
     if not isinstance(value, str):
         raise Refused(f"{what} must be text.")
+    if len(value) > limit * 4:  # refuse a huge string before any work on it
+        raise Refused(f"{what} can be at most {limit} characters; this has {len(value)}.")
     value = unicodedata.normalize("NFC", value).strip()
     if not value and not allow_empty:
         raise Refused(f"{what} cannot be empty.")
@@ -76,7 +78,7 @@ def _invisible(value: str, index: int) -> bool:
 
 def clean_name(value: object) -> str:
     """A display name: one line, no invisible or direction-changing characters."""
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= NAME_MAX * 4:
         value = "".join(ch for i, ch in enumerate(value) if not _invisible(value, i))
         value = " ".join(value.split())
     return clean_text(value, "A name", NAME_MAX)
