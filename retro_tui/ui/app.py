@@ -18,8 +18,10 @@ from retro_tui.client import HubClient
 from retro_tui.clock import Clock, utc_now
 from retro_tui.domain.model import Session
 from retro_tui.ui.ports import Launcher
+from retro_tui.ui.screens.action_items import ActionItemsScreen
 from retro_tui.ui.screens.board import BoardScreen
 from retro_tui.ui.screens.disconnected import DisconnectedDialog
+from retro_tui.ui.screens.insights import InsightsScreen
 from retro_tui.ui.screens.join import JoinScreen
 from retro_tui.ui.screens.picker import PickerScreen
 
@@ -32,6 +34,7 @@ class RetroApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "retro-tui"
     ENABLE_COMMAND_PALETTE = True
+    PRESENTING_NOTE = "P shows your own view"  # said on the presenting banner
 
     def __init__(
         self,
@@ -60,7 +63,11 @@ class RetroApp(App[None]):
             self.open_session(self.session_id)
         else:
             assert self.launcher is not None
-            self.push_screen(PickerScreen(self.launcher))
+            self.push_screen(self._picker())
+
+    def _picker(self) -> PickerScreen:
+        assert self.launcher is not None
+        return PickerScreen(self.launcher, followup=self.sessions_folder() is not None)
 
     def _start_participant(self, client: HubClient) -> None:
         self.client = client
@@ -83,7 +90,14 @@ class RetroApp(App[None]):
 
     def _board(self, client: HubClient) -> BoardScreen:
         exporter = self._export if self.launcher is not None else None
-        return BoardScreen(client, clock=self.clock, exporter=exporter, muted=self.muted)
+        return BoardScreen(
+            client,
+            clock=self.clock,
+            exporter=exporter,
+            muted=self.muted,
+            followup=self.sessions_folder() is not None,
+            presenting_note=self.PRESENTING_NOTE,
+        )
 
     def _export(self, session: Session) -> Path:
         assert self.launcher is not None
@@ -108,10 +122,44 @@ class RetroApp(App[None]):
         except Exception as error:  # the store and launcher raise their own errors with sentences
             self.notify(f"Could not open the session: {error}", severity="error", markup=False)
             if not isinstance(self.screen, PickerScreen):
-                self._show(PickerScreen(self.launcher))
+                self._show(self._picker())
             return
         self.client = client
         self._show(self._board(client))
+
+    # --- after the meeting: action items and insights across retros --------------------
+    def sessions_folder(self) -> Path | None:
+        """The folder the follow-up screens read; None without a local launcher's store."""
+        folder = getattr(getattr(self.launcher, "store", None), "folder", None)
+        return Path(folder) if folder is not None else None
+
+    def live_session_id(self) -> str | None:
+        """The session this app's hub has open (its file is the hub's to write)."""
+        hub = getattr(self.launcher, "hub", None)
+        session = getattr(hub, "session", None)
+        return getattr(session, "id", None)
+
+    def show_followup(self, what: str, team: str = "") -> None:
+        folder = self.sessions_folder()
+        if folder is None:
+            return
+        if isinstance(self.screen, ActionItemsScreen | InsightsScreen):
+            self.pop_screen()
+        today = lambda: self.clock().date()  # noqa: E731
+        if what == "insights":
+            self.push_screen(InsightsScreen(folder, today=today, team=team or None))
+        else:
+            self.push_screen(
+                ActionItemsScreen(
+                    folder, today=today, live_session=self.live_session_id, team=team or None
+                )
+            )
+
+    def on_picker_screen_followup_requested(self, message: PickerScreen.FollowupRequested) -> None:
+        self.show_followup(message.what, message.team)
+
+    def on_board_screen_followup_requested(self, message: BoardScreen.FollowupRequested) -> None:
+        self.show_followup(message.what, message.team)
 
     # --- participant: joined -------------------------------------------------------------
     def on_join_screen_joined(self, message: JoinScreen.Joined) -> None:
@@ -122,6 +170,18 @@ class RetroApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers exactly the board actions the keys offer right now."""
         yield from super().get_system_commands(screen)
+        followup_here = isinstance(screen, PickerScreen | ActionItemsScreen | InsightsScreen)
+        if followup_here and self.sessions_folder() is not None:
+            yield SystemCommand(
+                "Action items (ctrl+o)",
+                "Action items across the team's retros",
+                partial(self.show_followup, "actions"),
+            )
+            yield SystemCommand(
+                "Insights (ctrl+g)",
+                "Completion, ROTI and recurring problems over the team's retros",
+                partial(self.show_followup, "insights"),
+            )
         if not isinstance(screen, BoardScreen):
             return
         seen: set[str] = set()

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 class HostApp(RetroApp):
     """The facilitator's board while the session is also served on the web."""
 
+    PRESENTING_NOTE = "Ctrl+L for the link"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+l",

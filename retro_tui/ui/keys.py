@@ -2,7 +2,9 @@
 
 `check_action` on the board looks actions up here, so the footer, the command palette
 and the help dialog all agree on what a person can do right now. Participants never see
-facilitator keys; keys of other phases are hidden.
+facilitator keys; keys of other phases are hidden. On a presenting (screen-shared)
+board, the keys that write or vote as oneself are hidden too: the facilitator does that
+from their private seat.
 """
 
 from __future__ import annotations
@@ -26,43 +28,65 @@ class KeyRule:
     phases: frozenset[Phase] = ALL
     facilitator: bool = False  # only the facilitator
     grouper: bool = False  # the facilitator, or anyone if the session lets participants group
+    # Phases in which the action is the person's own writing or voting: not offered on a
+    # presenting board, whose view is the public one.
+    private: frozenset[Phase] = frozenset()
 
 
-def _rule(*phases: Phase, facilitator: bool = False, grouper: bool = False) -> KeyRule:
-    return KeyRule(frozenset(phases) or ALL, facilitator=facilitator, grouper=grouper)
+def _rule(
+    *phases: Phase,
+    facilitator: bool = False,
+    grouper: bool = False,
+    private: frozenset[Phase] | None = None,
+) -> KeyRule:
+    return KeyRule(
+        frozenset(phases) or ALL,
+        facilitator=facilitator,
+        grouper=grouper,
+        private=ALL if private is None else private,
+    )
+
+
+def _shared(*phases: Phase, facilitator: bool = False, grouper: bool = False) -> KeyRule:
+    """A rule for an action that is fine on a presenting board."""
+    return _rule(*phases, facilitator=facilitator, grouper=grouper, private=frozenset())
 
 
 RULES: dict[str, KeyRule] = {
     "check_in": _rule(P.CHECKIN),
-    "review": _rule(P.REVIEW, facilitator=True),
+    "review": _shared(P.REVIEW, facilitator=True),
     "add_card": _rule(P.WRITE, P.GROUP),
     "edit_card": _rule(P.WRITE, P.GROUP),
-    "delete_card": _rule(P.WRITE, P.GROUP),
-    "move_card": _rule(P.WRITE, P.GROUP),
-    "move_card_to": _rule(P.WRITE, P.GROUP),
+    # In the group phase the facilitator deletes and moves anyone's cards: facilitation.
+    "delete_card": _rule(P.WRITE, P.GROUP, private=frozenset({P.WRITE})),
+    "move_card": _rule(P.WRITE, P.GROUP, private=frozenset({P.WRITE})),
+    "move_card_to": _rule(P.WRITE, P.GROUP, private=frozenset({P.WRITE})),
     "mark_done": _rule(P.WRITE, P.VOTE),
-    "group": _rule(P.GROUP, grouper=True),
-    "cancel_group": _rule(P.GROUP, grouper=True),
-    "title_topic": _rule(P.GROUP, grouper=True),
-    "unmerge": _rule(P.GROUP, grouper=True),
+    "group": _shared(P.GROUP, grouper=True),
+    "cancel_group": _shared(P.GROUP, grouper=True),
+    "title_topic": _shared(P.GROUP, grouper=True),
+    "unmerge": _shared(P.GROUP, grouper=True),
     "vote": _rule(P.VOTE),
     "unvote": _rule(P.VOTE),
-    "discuss": _rule(P.DISCUSS, facilitator=True),
-    "notes": _rule(P.DISCUSS, P.ACTIONS, facilitator=True),
-    "action_from_topic": _rule(P.DISCUSS, facilitator=True),
-    "add_action": _rule(P.ACTIONS, facilitator=True),
-    "edit_action": _rule(P.ACTIONS, facilitator=True),
-    "delete_action": _rule(P.ACTIONS, facilitator=True),
+    "discuss": _shared(P.DISCUSS, facilitator=True),
+    "notes": _shared(P.DISCUSS, P.ACTIONS, facilitator=True),
+    "action_from_topic": _shared(P.DISCUSS, facilitator=True),
+    "add_action": _shared(P.ACTIONS, facilitator=True),
+    "edit_action": _shared(P.ACTIONS, facilitator=True),
+    "delete_action": _shared(P.ACTIONS, facilitator=True),
     "roti": _rule(P.CLOSE),
-    "export": _rule(P.CLOSE, P.ACTIONS, facilitator=True),
-    "next_phase": _rule(facilitator=True),
-    "previous_phase": _rule(facilitator=True),
-    "skip_phase": _rule(facilitator=True),
-    "timer_toggle": _rule(facilitator=True),
-    "timer_extend": _rule(facilitator=True),
-    "timer_reset": _rule(facilitator=True),
-    "mute": _rule(),
-    "help": _rule(),
+    "export": _shared(P.CLOSE, P.ACTIONS, facilitator=True),
+    "next_phase": _shared(facilitator=True),
+    "previous_phase": _shared(facilitator=True),
+    "skip_phase": _shared(facilitator=True),
+    "timer_toggle": _shared(facilitator=True),
+    "timer_extend": _shared(facilitator=True),
+    "timer_reset": _shared(facilitator=True),
+    "toggle_presenting": _shared(facilitator=True),
+    "action_items": _shared(facilitator=True),
+    "insights": _shared(facilitator=True),
+    "mute": _shared(),
+    "help": _shared(),
 }
 
 
@@ -80,6 +104,8 @@ def allowed(action: str, view: BoardView | None) -> bool:
     if rule.facilitator and not facilitator:
         return False
     if rule.grouper and not (facilitator or view.session.settings.participants_may_group):
+        return False
+    if view.presenting and phase in rule.private:
         return False
     if action == "add_card" and phase is P.GROUP:
         return facilitator
@@ -134,6 +160,22 @@ BOARD_BINDINGS: list[BindingType] = [
     _b("space", "timer_toggle", "Timer", "timer-toggle", tooltip="Start or pause the timer"),
     _b("T,ctrl+t", "timer_extend", "+1 min", "timer-extend", key_display="T"),
     _b("question_mark,f1", "help", "Keys", "help", key_display="?"),
+    _b(
+        "ctrl+o",
+        "action_items",
+        "Action items",
+        "action-items",
+        show=False,
+        tooltip="Action items across the team's retros",
+    ),
+    _b(
+        "ctrl+g",
+        "insights",
+        "Insights",
+        "insights",
+        show=False,
+        tooltip="Completion, ROTI and recurring problems over the team's retros",
+    ),
     _b("e", "edit_card", "Edit", "edit-card"),
     _b("d", "delete_card", "Delete", "delete-card"),
     _b(
@@ -165,4 +207,13 @@ BOARD_BINDINGS: list[BindingType] = [
     ),
     _b("R", "timer_reset", "Reset timer", "timer-reset", show=False),
     _b("b", "mute", "Bell on/off", "mute-bell", show=False),
+    # Last in the footer: shown when the phase's own keys leave room (always on a
+    # presenting board, which hides the keys for one's own cards).
+    _b(
+        "P",
+        "toggle_presenting",
+        "Present",
+        "toggle-presenting",
+        tooltip="Switch between the shared (public) view and your own view",
+    ),
 ]

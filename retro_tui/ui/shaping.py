@@ -59,9 +59,11 @@ def all_board_items(view: BoardView) -> dict[str, tuple[BoardItem, ...]]:
     One pass with lookup tables, so a 1,000-card board redraws without quadratic work.
     """
     session = view.session
+    # A presenting board is everyone's screen: nothing on it is "yours".
+    you = "" if view.presenting else view.you
     mine: dict[str, int] = {}
     for vote in session.votes:
-        if vote.voter == view.you:
+        if you and vote.voter == you:
             mine[vote.target] = mine.get(vote.target, 0) + 1
     totals = session.totals() if session.votes_revealed else None
     hide_mine = session.settings.anonymous and session.cards_revealed
@@ -73,7 +75,7 @@ def all_board_items(view: BoardView) -> dict[str, tuple[BoardItem, ...]]:
     for key, cards in grouped.items():
         topic = topics.get(key)
         where = topic.column if topic is not None else cards[0].column
-        names = tuple(n for n in (author_name(session, c, view.you) for c in cards) if n)
+        names = tuple(n for n in (author_name(session, c, you) for c in cards) if n)
         result.setdefault(where, []).append(
             BoardItem(
                 id=key,
@@ -82,7 +84,7 @@ def all_board_items(view: BoardView) -> dict[str, tuple[BoardItem, ...]]:
                 title=topic.title if topic is not None else "",
                 is_topic=topic is not None,
                 authors=tuple(dict.fromkeys(names)),
-                mine=not hide_mine and any(c.author == view.you for c in cards),
+                mine=bool(you) and not hide_mine and any(c.author == you for c in cards),
                 my_votes=mine.get(key, 0),
                 total_votes=None if totals is None else totals.get(key, 0),
                 current=session.current_topic == key,

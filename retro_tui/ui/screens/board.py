@@ -16,6 +16,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from retro_tui.client import HubClient
@@ -60,11 +61,27 @@ def session_heading(view: BoardView) -> Text:
     return text
 
 
+PRESENTING_HINTS: dict[Phase, str] = {
+    Phase.CHECKIN: "Check in on your own screen: one word and a mood from 1 to 5.",
+    Phase.WRITE: "Everyone writes on their own screen; cards stay face-down until the reveal.",
+    Phase.CLOSE: "Rate the retro on your own screen: 1 (waste of time) to 5 (excellent).",
+}
+
+
 def phase_hint(view: BoardView, grouping: str | None) -> Text:
     """One line saying what this phase is for and the keys that matter most."""
     session = view.session
     phase = session.phase
     fac = view.is_facilitator
+    if view.presenting and phase in PRESENTING_HINTS:
+        return Text(PRESENTING_HINTS[phase])
+    if view.presenting and phase is Phase.VOTE:
+        cap = session.settings.max_votes_per_target
+        text = Text(f"Vote on your own screen: {session.settings.votes_per_person} votes each")
+        if cap:
+            text.append(f", at most {cap} per topic")
+        text.append(". Totals appear when voting ends.")
+        return text
     hints: dict[Phase, str] = {
         Phase.CHECKIN: "Check-in: press c for one word and a mood from 1 to 5.",
         Phase.REVIEW: "Last retro's actions: 1 done · 2 carry over · 3 drop."
@@ -104,6 +121,14 @@ class BoardScreen(BoardActions):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.BOARD_BINDINGS
 
+    class FollowupRequested(Message):
+        """The facilitator asked for the action items ("actions") or insights screen."""
+
+        def __init__(self, what: str, team: str) -> None:
+            super().__init__()
+            self.what = what
+            self.team = team
+
     def __init__(
         self,
         client: HubClient,
@@ -111,11 +136,15 @@ class BoardScreen(BoardActions):
         clock: Clock,
         exporter: Exporter | None = None,
         muted: bool = False,
+        followup: bool = False,
+        presenting_note: str = "",
     ) -> None:
         super().__init__()
         self.client = client
         self.clock = clock
         self.exporter = exporter
+        self.followup = followup  # the app can open the action items and insights screens
+        self.presenting_note = presenting_note
         self.set_reactive(BoardScreen.muted, muted)
         self._phase: Phase | None = None
 
@@ -126,6 +155,7 @@ class BoardScreen(BoardActions):
                 yield PresenceBar(id="presence").data_bind(view=BoardScreen.view)
                 yield PhaseBar(id="phase-bar")
             yield TimerDisplay(self.clock, id="timer").data_bind(muted=BoardScreen.muted)
+        yield Static(id="presenting-banner", markup=False)
         yield Static(id="phase-hint", markup=False)
         yield Static(id="problem", markup=False)
         with ContentSwitcher(id="phases", initial="pane-checkin"):
@@ -145,6 +175,8 @@ class BoardScreen(BoardActions):
     def on_resize(self, event: events.Resize) -> None:
         # Short terminals (80x24) drop the column prompts to leave room for cards.
         self.set_class(event.size.height < 30, "-short")
+        if self.view is not None:
+            self._show_presenting(self.view.presenting)
 
     # --- following the hub ---------------------------------------------------------------
     @work(exclusive=True, group="hub")
@@ -168,6 +200,7 @@ class BoardScreen(BoardActions):
         problem = self.query_one("#problem", Static)
         problem.update(Text(view.problem))
         problem.display = bool(view.problem)
+        self._show_presenting(view.presenting)
         if session.phase is not Phase.GROUP:
             self.grouping = None
         self._show_hint()
@@ -177,6 +210,20 @@ class BoardScreen(BoardActions):
             self.call_after_refresh(self._focus_pane)
         self.refresh_bindings()
         self.view_arrived()
+
+    def _show_presenting(self, presenting: bool) -> None:
+        self.set_class(presenting, "-presenting")
+        banner = self.query_one("#presenting-banner", Static)
+        banner.display = presenting
+        if presenting:
+            text = Text("Presenting", style="bold")
+            text.append(" — private cards and votes stay on your own seat")
+            if self.presenting_note:
+                text.append(f" ({self.presenting_note})")
+            if text.cell_len > self.size.width - 2:  # one line, even at 80 columns
+                text = Text("Presenting", style="bold")
+                text.append(" — your cards and votes stay on your own seat")
+            banner.update(text)
 
     def watch_grouping(self) -> None:
         self._show_hint()
@@ -211,4 +258,37 @@ class BoardScreen(BoardActions):
             return False
         if action == "cancel_group" and self.grouping is None:
             return False
+        if action == "toggle_presenting" and not self.can_present:
+            return False
+        if action in ("action_items", "insights") and not self.followup:
+            return False
         return keys.allowed(action, self.view)
+
+    # --- presenting and follow-up ------------------------------------------------------------
+    @property
+    def can_present(self) -> bool:
+        """Only an in-process client can switch its seat to the public view."""
+        return callable(getattr(self.client, "set_presenting", None))
+
+    def action_toggle_presenting(self) -> None:
+        set_presenting = getattr(self.client, "set_presenting", None)
+        if self.view is None or not callable(set_presenting):
+            return
+        presenting = not self.view.presenting
+        set_presenting(presenting)
+        if presenting:
+            self.notify("Presenting: this screen shows only what everyone may see.", timeout=4)
+        else:
+            self.notify(
+                "Your own view: your private cards and votes show. Stop sharing this screen.",
+                severity="warning",
+                timeout=6,
+            )
+
+    def action_action_items(self) -> None:
+        team = self.view.session.team if self.view else ""
+        self.post_message(self.FollowupRequested("actions", team))
+
+    def action_insights(self) -> None:
+        team = self.view.session.team if self.view else ""
+        self.post_message(self.FollowupRequested("insights", team))

@@ -46,6 +46,20 @@ class PickerScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "create", "Start retro", id="picker-start"),
         Binding("ctrl+r", "resume_list", "Resume…", id="picker-resume-list"),
+        Binding(
+            "ctrl+o",
+            "followup('actions')",
+            "Action items",
+            id="picker-action-items",
+            tooltip="Action items across the team's retros",
+        ),
+        Binding(
+            "ctrl+g",
+            "followup('insights')",
+            "Insights",
+            id="picker-insights",
+            tooltip="Completion, ROTI and recurring problems over the team's retros",
+        ),
     ]
 
     class Chosen(Message):
@@ -55,14 +69,27 @@ class PickerScreen(Screen[None]):
             super().__init__()
             self.session_id = session_id
 
-    def __init__(self, launcher: Launcher) -> None:
+    class FollowupRequested(Message):
+        """The facilitator asked for the action items ("actions") or insights screen."""
+
+        def __init__(self, what: str, team: str) -> None:
+            super().__init__()
+            self.what = what
+            self.team = team
+
+    def __init__(self, launcher: Launcher, *, followup: bool = False) -> None:
         super().__init__()
         self.launcher = launcher
+        self.followup = followup  # the app can show action items and insights
 
     def compose(self) -> ComposeResult:
         formats = self.launcher.catalog.formats
         today = self.launcher.clock().strftime("%Y-%m-%d")
-        yield Static(Text("retro-tui — start a retrospective", style="bold"), id="picker-title")
+        with Horizontal(id="picker-top"):
+            yield Static(Text("retro-tui — start a retrospective", style="bold"), id="picker-title")
+            if self.followup:
+                yield Button("Action items", id="picker-actions", compact=True)
+                yield Button("Insights", id="picker-insights", compact=True)
         with Horizontal(id="picker"):
             with VerticalScroll(id="picker-new", classes="picker-pane"):
                 yield Static("New retro", classes="pane-heading")
@@ -130,6 +157,23 @@ class PickerScreen(Screen[None]):
         options.focus()
         if options.highlighted is None and options.option_count:
             options.highlighted = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "followup":
+            return self.followup
+        return True
+
+    def action_followup(self, what: str) -> None:
+        team = self.query_one("#picker-team", Input).value.strip()
+        self.post_message(self.FollowupRequested(what, team))
+
+    @on(Button.Pressed, "#picker-actions")
+    def _actions_pressed(self) -> None:
+        self.action_followup("actions")
+
+    @on(Button.Pressed, "#picker-insights")
+    def _insights_pressed(self) -> None:
+        self.action_followup("insights")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#picker-create")

@@ -1,4 +1,5 @@
-"""Check-in: everyone gives one word and a mood; the facilitator sees the list."""
+"""Check-in: everyone gives one word and a mood; the facilitator sees the list (on their
+own seat: a presenting board shows only how many have checked in)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def checkin_table(view: BoardView) -> Table:
     table.add_column("Word")
     table.add_column("Mood")
     for person in view.session.participants:
-        if not view.is_facilitator and person.id != view.you:
+        if view.presenting or (not view.is_facilitator and person.id != view.you):
             continue
         mood = MOOD_FACES.get(person.mood or 0, "–")
         word = person.checkin_word or "–"
@@ -35,6 +36,8 @@ def checkin_summary(view: BoardView) -> Text:
     text = Text.assemble((f"{done} of {len(people)} checked in", "bold"))
     if moods and view.is_facilitator:
         text.append(f" · average mood {sum(moods) / len(moods):.1f}", style="dim")
+    if view.presenting:
+        text.append("\nWho said what shows on the facilitator's own seat.", style="dim")
     return text
 
 

@@ -24,9 +24,12 @@ def close_text(view: BoardView) -> Text:
     text = Text.assemble(("How well did this retro use your time?\n", "bold"))
     for score, label in ROTI_LABELS.items():
         text.append(f"  {score}  {label}\n")
-    mine = session.roti.get(view.you)
-    text.append("\nYour rating: ", style="dim")
-    text.append(str(mine) if mine else "not yet — press 1 to 5", style="bold" if mine else "")
+    if view.presenting:
+        text.append("\nEveryone rates on their own screen.", style="dim")
+    else:
+        mine = session.roti.get(view.you)
+        text.append("\nYour rating: ", style="dim")
+        text.append(str(mine) if mine else "not yet — press 1 to 5", style="bold" if mine else "")
     rated, everyone = len(session.roti), len(session.participants)
     text.append(f"\n{rated} of {everyone} rated", style="dim")
     average = session.roti_average()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Digits, Static
 
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.views import BoardView
@@ -22,14 +22,18 @@ def item_title(item: BoardItem) -> str:
     return item.cards[0].text.splitlines()[0] if item.cards and item.cards[0].text else "(card)"
 
 
-def detail_text(view: BoardView, item: BoardItem) -> Text:
+def detail_text(view: BoardView, item: BoardItem, *, headed: bool = True) -> Text:
+    """The item's cards, notes and action items; `headed` puts its title on top (the
+    presenting layout shows the title in its own large panel instead)."""
     session = view.session
     text = Text()
-    if item.current:
+    if headed and item.current:
         text.append("▶ Discussing now\n", style="bold")
-    text.append(item_title(item), style="bold")
-    text.append(f"\n{session.column_title(item.column)}", style="dim")
-    if item.total_votes is not None:
+    if headed:
+        text.append(item_title(item), style="bold")
+        text.append("\n")
+    text.append(session.column_title(item.column), style="dim")
+    if headed and item.total_votes is not None:
         text.append(
             f" · {item.total_votes} vote" + ("" if item.total_votes == 1 else "s"), style="dim"
         )
@@ -56,6 +60,13 @@ def detail_text(view: BoardView, item: BoardItem) -> Text:
 class DiscussPane(Horizontal):
     """The ranked topics and the selected one's detail; a click on a row asks to discuss it."""
 
+    DEFAULT_CSS = """
+    DiscussPane {
+        & #discuss-now { display: none; height: auto; }
+        &.-presenting #discuss-now { display: block; }
+    }
+    """
+
     class TopicChosen(Message):
         """A row was selected with the mouse (the facilitator's enter key is a binding)."""
 
@@ -70,11 +81,20 @@ class DiscussPane(Horizontal):
         super().__init__(id=id)
         self._table = KeyedTable([("#", 3), ("Votes", 5), ("Topic", None)], id="discuss-table")
         self._detail = Static(id="discuss-detail-text")
+        self._now_title = Static(id="discuss-now-title")
+        self._now_votes = Digits("", id="discuss-now-votes")
 
     def compose(self) -> ComposeResult:
         yield self._table
-        with VerticalScroll(id="discuss-detail"):
-            yield self._detail
+        with Vertical(id="discuss-side"):
+            # Presenting: the topic under discussion, large, for a screen-shared call.
+            with Horizontal(id="discuss-now"):
+                yield self._now_title
+                with Vertical(id="discuss-now-count"):
+                    yield self._now_votes
+                    yield Static("votes", id="discuss-now-label")
+            with VerticalScroll(id="discuss-detail"):
+                yield self._detail
 
     @property
     def table(self) -> KeyedTable:
@@ -96,6 +116,7 @@ class DiscussPane(Horizontal):
             votes = "" if item.total_votes is None else str(item.total_votes)
             rows.append((item.id, [Text(marker, style=style), Text(votes, style=style), title]))
         table.fill(rows)
+        self.set_class(view.presenting, "-presenting")
         current = view.session.current_topic
         if current != self._followed:
             # A new topic under discussion: every screen's cursor goes to it.
@@ -115,12 +136,31 @@ class DiscussPane(Horizontal):
         view = self.view
         if view is None:
             return
-        key = self.highlighted() or view.session.current_topic
+        current, cursor = view.session.current_topic, self.highlighted()
+        # The shared screen follows the discussion, not the facilitator's cursor.
+        key = (current or cursor) if view.presenting else (cursor or current)
         item = item_by_id(view, key) if key else None
         detail = self._detail
-        detail.update(
-            detail_text(view, item) if item else Text("No topics to discuss.", style="dim")
-        )
+        if item is None:
+            detail.update(Text("No topics to discuss.", style="dim"))
+        else:
+            detail.update(detail_text(view, item, headed=not view.presenting))
+        if view.presenting:
+            self._show_now(item)
+
+    def _show_now(self, item: BoardItem | None) -> None:
+        panel = self.query_one("#discuss-now")
+        if item is None:
+            panel.border_title = "Discussing"
+            self._now_title.update(Text("No topic yet", style="dim"))
+        else:
+            panel.border_title = "▶ Discussing now" if item.current else "Up next"
+            self._now_title.update(Text(item_title(item), style="bold"))
+        votes = item.total_votes if item is not None else None
+        self._now_votes.update("" if votes is None else str(votes))
+        self.query_one("#discuss-now-count").display = votes is not None
+        label = "vote" if votes == 1 else "votes"
+        self.query_one("#discuss-now-label", Static).update(label)
 
     def on_mount(self) -> None:
         self.watch_view(self.view)
