@@ -15,7 +15,14 @@ from textual.pilot import Pilot
 from retro_tui.domain import commands as c
 from retro_tui.launcher import LocalLauncher
 from retro_tui.ui.app import make_app
-from tests.ui_support import join_participant, make_launcher, no_blink, open_board, quiet_env
+from tests.ui_support import (
+    join_participant,
+    make_launcher,
+    no_blink,
+    open_board,
+    quiet_env,
+    settle,
+)
 
 __all__ = ["quiet_env"]
 
@@ -39,8 +46,7 @@ async def write_phase(pilot: Pilot[Any]) -> None:
     await maya.send(c.AddCard(column="went-well", text="Maya's private card"))
     await maya.send(c.AddCard(column="action-items", text="Maya's idea"))
     await maya.send(c.MarkDone())
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
+    await settle(pilot, board, hub)
     no_blink(pilot.app)  # type: ignore[arg-type]
 
 
@@ -63,7 +69,7 @@ async def discuss_phase(pilot: Pilot[Any]) -> None:
         await voter(c.CastVote(target=target))
     await send(c.NextPhase())
     await send(c.SetNotes(target=cards[2].id, text="Cache the [red]build[/] images"))
-    await pilot.pause()
+    await settle(pilot, board, hub)
     no_blink(pilot.app)  # type: ignore[arg-type]
 
 

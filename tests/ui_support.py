@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -114,6 +115,18 @@ async def join_participant(hub: Hub, name: str, identity: str = "") -> LocalClie
     client = LocalClient(hub, identity or f"browser-{name}", Role.PARTICIPANT)
     await client.join(name)
     return client
+
+
+async def settle(pilot: Pilot[Any], board: BoardScreen, hub: Hub, *, rounds: int = 200) -> None:
+    """Wait until the board shows the hub's latest revision and has drawn it."""
+    for _ in range(rounds):
+        view = board.view
+        if view is not None and view.session.revision == hub.session.revision:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
 
 
 def no_blink(app: RetroApp) -> None:

@@ -256,6 +256,8 @@ class BoardScreen(BoardActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "export" and self.exporter is None:
             return False
+        if action == "download_notes" and self.exporter is not None:
+            return False  # the facilitator's terminal exports to the sessions folder instead
         if action == "cancel_group" and self.grouping is None:
             return False
         if action == "toggle_presenting" and not self.can_present:

@@ -7,6 +7,7 @@ are awaited with `push_screen_wait`, so every action that asks runs as a worker.
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Card, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.views import BoardView
+from retro_tui.export import default_export_name, session_markdown
 from retro_tui.ui.screens.action_dialog import ActionDialog
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.choice_dialog import ChoiceDialog
@@ -406,6 +408,19 @@ class BoardActions(Screen[None]):
             self.notify(f"Could not export the notes: {error}", severity="error", markup=False)
             return
         self.notify(f"Notes exported to {path}", title="Exported", markup=False, timeout=10)
+
+    def action_download_notes(self) -> None:
+        """A browser participant gets the notes as a download (textual-serve delivers it);
+        they are the notes of what this person may see."""
+        if self.view is None:
+            return
+        session = self.view.session
+        self.app.deliver_text(
+            io.StringIO(session_markdown(session)),
+            save_filename=default_export_name(session),
+            mime_type="text/markdown",
+        )
+        self.notify("Your browser is downloading the notes.", timeout=6)
 
     # --- facilitator controls --------------------------------------------------------------------
     def action_next_phase(self) -> None:
