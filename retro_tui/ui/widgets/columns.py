@@ -49,6 +49,7 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
             await self.remove_children()
             self._columns = {spec.key: ColumnWidget(spec) for spec in session.columns}
             await self.mount_all(self._columns.values())
+            self._size_columns()
             if self._wants_focus:
                 self._wants_focus = False
                 self.focus_first()
@@ -63,6 +64,21 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
         self.watch_grouping(self.grouping)
         if followed is not None and focused is not None and focused.item_id not in self._live_ids():
             self._refocus(followed)
+
+    MIN_COLUMN_WIDTH: ClassVar[int] = 26
+
+    def on_resize(self) -> None:
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """Share the width out; when the columns cannot all fit, keep each readable and
+        let the board scroll sideways (`fr` widths inside a scroll view would not)."""
+        if not self._columns:
+            return
+        available = max(self.size.width - 1, 0)
+        width = max(self.MIN_COLUMN_WIDTH, available // len(self._columns))
+        for column in self._columns.values():
+            column.styles.width = width
 
     def _live_ids(self) -> set[str]:
         return {card.item_id for column in self.columns() for card in column.card_widgets()}
