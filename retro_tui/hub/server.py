@@ -25,8 +25,24 @@ from retro_tui.hub.protocol import MAX_LINE, ProtocolError, decode, encode
 log = logging.getLogger(__name__)
 
 RATE_PER_SECOND = 20.0
+LINGER = 1.0
+"""Seconds an offender's input is read and dropped after its error, before hanging up."""
 RATE_BURST = 40.0
 IDENTITY_MAX = 128
+MAX_IN_FLIGHT = 64  # a client's messages applied but not yet answered; then reading waits
+
+
+def _check(message: dict[str, Any]) -> None:
+    """Refuse, before running anything, a message that breaks the protocol."""
+    kind = message["t"]
+    if kind == "join":
+        return
+    if kind == "cmd":
+        ident = message.get("id")
+        if not isinstance(ident, int) or isinstance(ident, bool):
+            raise ProtocolError("a command needs an integer id")
+        return
+    raise ProtocolError(f"unknown message type {kind[:30]!r}")
 
 
 class RateLimiter:
@@ -95,9 +111,14 @@ class HubServer:
             sender = asyncio.create_task(self._send_views(conn, writer))
             await self._serve(conn, reader, writer)
         except ProtocolError as error:
+            if sender is not None:
+                sender.cancel()  # no more views, and no longer present for the others
+            if conn is not None:
+                self.hub.detach(conn)
             with contextlib.suppress(Exception):
                 writer.write(encode({"t": "error", "reason": str(error)}))
                 await writer.drain()
+                await _let_the_reason_arrive(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
             pass
         except asyncio.CancelledError:
@@ -142,35 +163,59 @@ class HubServer:
     async def _serve(
         self, conn: Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
+        """Read a client's messages and answer each, in order, once it is durable.
+
+        Messages are pipelined: each is applied as soon as it is read, without waiting for
+        the one before it to reach the disk, and its answer waits in line. So a client
+        that sends five votes at once has them saved together (group commit) instead of
+        one save after another; still no answer goes out before its change is durable.
+        """
         limiter = RateLimiter()
+        answers: asyncio.Queue[asyncio.Task[dict[str, Any]]] = asyncio.Queue(MAX_IN_FLIGHT)
+        replier = asyncio.create_task(self._reply_in_order(answers, writer))
+        try:
+            while True:
+                message = await self._read(reader)
+                if message is None or message["t"] == "bye":
+                    break
+                if not limiter.allow():
+                    raise ProtocolError("too many messages; slow down")
+                _check(message)
+                if replier.done():
+                    break  # the client stopped reading its answers; it is gone
+                await answers.put(asyncio.create_task(self._answer(conn, message)))
+            if message is not None:  # bye: answer what was asked before leaving
+                finished = asyncio.ensure_future(answers.join())
+                await asyncio.wait({finished, replier}, return_when=asyncio.FIRST_COMPLETED)
+                finished.cancel()
+        finally:
+            replier.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await replier
+
+    async def _reply_in_order(
+        self, answers: asyncio.Queue[asyncio.Task[dict[str, Any]]], writer: asyncio.StreamWriter
+    ) -> None:
         while True:
-            message = await self._read(reader)
-            if message is None or message["t"] == "bye":
-                return
-            if not limiter.allow():
-                raise ProtocolError("too many messages; slow down")
-            reply = await self._answer(conn, message)
-            writer.write(encode(reply))
+            answer = await answers.get()
+            writer.write(encode(await answer))
             await writer.drain()
+            answers.task_done()
 
     async def _answer(self, conn: Connection, message: dict[str, Any]) -> dict[str, Any]:
-        kind = message["t"]
-        if kind == "join":
+        """Run one checked message (see `_check`) at the hub; the reply to send."""
+        if message["t"] == "join":
             try:
                 pid = await self.hub.join(conn, message.get("name"))
             except Refused as refusal:
                 return {"t": "join_refused", "reason": refusal.reason}
             return {"t": "joined", "you": pid}
-        if kind == "cmd":
-            ident = message.get("id")
-            if not isinstance(ident, int) or isinstance(ident, bool):
-                raise ProtocolError("a command needs an integer id")
-            try:
-                await self.hub.submit(conn, command_from_wire(message.get("cmd")))
-            except Refused as refusal:
-                return {"t": "nack", "id": ident, "reason": refusal.reason}
-            return {"t": "ack", "id": ident}
-        raise ProtocolError(f"unknown message type {kind[:30]!r}")
+        ident = message["id"]
+        try:
+            await self.hub.submit(conn, command_from_wire(message.get("cmd")))
+        except Refused as refusal:
+            return {"t": "nack", "id": ident, "reason": refusal.reason}
+        return {"t": "ack", "id": ident}
 
     async def _send_views(self, conn: Connection, writer: asyncio.StreamWriter) -> None:
         """Send the newest view after each change, unless this client's view is unchanged
@@ -185,3 +230,19 @@ class HubServer:
                 writer.write(line)
                 sent = fingerprint
                 await writer.drain()
+
+
+async def _let_the_reason_arrive(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """Half-close, then drop what the client is still sending, for a moment.
+
+    Closing a socket that has unread input resets the connection, and the client would
+    lose the error that says why (a 10 MB line is still arriving when it is refused).
+    """
+    if writer.can_write_eof():
+        writer.write_eof()
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(LINGER):
+            while await reader.read(256 * 1024):
+                pass

@@ -147,6 +147,7 @@ class BoardScreen(BoardActions):
         self.presenting_note = presenting_note
         self.set_reactive(BoardScreen.muted, muted)
         self._phase: Phase | None = None
+        self._offered: tuple[object, ...] | None = None  # the keys last offered
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -208,8 +209,16 @@ class BoardScreen(BoardActions):
             self._phase = session.phase
             self.query_one(ContentSwitcher).current = PANES[session.phase]
             self.call_after_refresh(self._focus_pane)
-        self.refresh_bindings()
+        self._refresh_keys_if_changed()
         self.view_arrived()
+
+    def _refresh_keys_if_changed(self) -> None:
+        """Rebuilding the footer is the costliest part of an update (measured with py-spy),
+        so do it only when what this person may do has changed."""
+        offered = (*(self.check_action(action, ()) for action in keys.RULES), self.grouping)
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
 
     def _show_presenting(self, presenting: bool) -> None:
         self.set_class(presenting, "-presenting")
@@ -227,6 +236,8 @@ class BoardScreen(BoardActions):
 
     def watch_grouping(self) -> None:
         self._show_hint()
+        if self.is_mounted:
+            self._refresh_keys_if_changed()
 
     def _show_hint(self) -> None:
         if self.view is not None and self.is_mounted:

@@ -1,0 +1,158 @@
+"""`python -m bench`: the project's benchmark (DESIGN.md, performance targets).
+
+Starts a real host (`retro-tui serve`: hub + textual-serve) on loopback for 10, 30 and
+100 participants, drives simulated browser tabs (bench/clients.py) that each get a real
+participant process, prints the table and writes it to BENCHMARKS.md. `--quick` is the
+CI run: 10 participants, a few cards, no file written unless `--output` is given.
+
+Exit status: 1 when a vote was lost, doubled or over budget, or the run broke (a tab
+could not join, a card never showed). Never because a figure missed its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bigsession import BigResult, run_big
+from bench.live import LiveResult, LiveRun
+from bench.naive import NaiveResult, run_naive
+from bench.report import command_line, document, table
+
+FINDINGS_MARK = "<!-- findings: kept when the benchmark rewrites this file -->"
+
+METHOD = """
+## How each figure is measured
+
+- **Host**: `python -m retro_tui serve --port 0` in its own process (hub + textual-serve
+  web server on 127.0.0.1), sessions on the real disk (fsync costs what it costs).
+- **Participants**: simulated browser tabs (`bench/clients.py`, the project's
+  `TermClient`): follow the join link keeping cookies, open `/ws` with an Origin header,
+  send the page's `stdin`/`resize`/`ping` packets; textual-serve spawns one real
+  `python -m retro_tui participant` process per tab. Each tab's output is decoded by
+  pyte; a condition on the screen is time-stamped when the frame that makes it true is
+  decoded. The tabs run in the benchmark process, on the same cores as the host.
+- **Join**: tabs arrive a few at a time (as many at once as there are cores); time from
+  the websocket being open to "Join the retro" drawn. Then the name is typed and Enter
+  pressed: time to the board drawn.
+- **Live latency**: the write phase with the timer running. One participant's tab
+  presses `a`, types the card, presses Enter; the figure is the time from Enter until
+  every *other* tab shows the column's new card count (other people see face-down
+  cards, `▒▒▒ card`, and the count in the column heading, e.g. `Went well  12`). So it
+  covers the writer's app, the hub's validation and durable save, the broadcast, every
+  participant app's re-render and textual-serve's relay. Cards are added one at a time,
+  with a short pause between them.
+- **Baseline**: N poller processes, each `stat`s the session file once a second
+  (starting out of step) and reloads it through the store when it changed; an
+  in-process hub saves each card. Latency = the time a poller noticed the card minus
+  the time the hub's durable save returned (wall clock, same machine); the per-card
+  figure is the slowest poller, as for the hub.
+- **CPU**: a writing minute: timer running, one card every 3 s, every screen drawing
+  both; CPU seconds (user + system) of the host process and of all participant
+  processes over the window, scaled to one minute.
+- **Memory**: RSS of every participant process and of the host, after the cards.
+- **Vote storm**: in the vote phase every participant casts its whole budget *plus one*
+  vote, all at the same moment, through hub-socket clients (the protocol participant
+  processes use) that present each tab's own identity, so they are that person's votes
+  and its screen shows the budget shrink. Ack = the hub's answer, sent only once the
+  vote is durable, timed from the storm's start (so the 5th vote of a person includes
+  waiting for the four before it). Afterwards the session file is loaded and every
+  acked vote must be there exactly once, no one over budget, every extra vote refused.
+- **1,000-card session**: `bench/store_bench.py`'s session (1,000 cards, 100 topics,
+  30 people's votes), on the real disk.
+"""
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="CI run: 10 participants, seconds")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None)
+    parser.add_argument("--cards", type=int, default=None, help="cards timed per size (≥ 50)")
+    parser.add_argument("--cpu-window", type=float, default=None, help="seconds of CPU window")
+    parser.add_argument("--join-concurrency", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-big", action="store_true")
+    parser.add_argument(
+        "--output", type=Path, default=None, help="file to write (default: BENCHMARKS.md)"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes = args.sizes or [10]
+        args.cards = args.cards or 8
+        args.cpu_window = args.cpu_window or 6.0
+    else:
+        args.sizes = args.sizes or [10, 30, 100]
+        args.cards = args.cards or 50
+        args.cpu_window = args.cpu_window or 30.0
+        args.output = args.output or Path("BENCHMARKS.md")
+    return args
+
+
+async def run(
+    args: argparse.Namespace, folder: Path
+) -> tuple[list[LiveResult], list[NaiveResult], BigResult | None, list[str]]:
+    live: list[LiveResult] = []
+    naive: list[NaiveResult] = []
+    broken: list[str] = []
+    big = None if args.no_big else run_big(folder)  # first, while the machine is quiet
+    for n in args.sizes:
+        print(f"{n} participants: live run", flush=True)
+        started = time.perf_counter()
+        run_folder = folder / f"live-{n}"
+        run_folder.mkdir()
+        try:
+            result = await LiveRun(
+                n,
+                run_folder,
+                cards=args.cards,
+                cpu_window=args.cpu_window,
+                join_concurrency=args.join_concurrency,
+            ).run()
+        except Exception as error:  # report, keep going with the other sizes
+            broken.append(f"{n} participants: the run broke: {error!r}")
+            continue
+        live.append(result)
+        broken.extend(f"{n} participants: {e}" for e in result.errors)
+        print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+        if not args.no_baseline:
+            print(f"{n} participants: naive polling baseline", flush=True)
+            base_folder = folder / f"naive-{n}"
+            base_folder.mkdir()
+            cards = max(5, args.cards // 3)
+            naive.append(await run_naive(n, base_folder, cards=cards))
+    return live, naive, big, broken
+
+
+def main() -> int:
+    args = parse()
+    with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
+        live, naive, big, broken = asyncio.run(run(args, Path(tmp)))
+    rows = table(live, naive, big)
+    print()
+    print("\n".join(rows))
+    for problem in broken:
+        print(f"problem: {problem}", file=sys.stderr)
+    wrong_votes = [r for r in live if r.vote_problems]
+    if args.output is not None:
+        findings = ""
+        if args.output.exists():
+            old = args.output.read_text(encoding="utf-8")
+            if FINDINGS_MARK in old:
+                findings = old[old.index(FINDINGS_MARK) :]
+        problems = "".join(f"- {problem}\n" for problem in broken)
+        if problems:
+            rows = [*rows, "", "**Problems in this run** (figures beside them are suspect):", ""]
+            rows.append(problems)
+        text = document(rows, METHOD, command_line()) + "\n" + (findings or FINDINGS_MARK + "\n")
+        args.output.write_text(text, encoding="utf-8")
+        print(f"\nWrote {args.output}")
+    return 1 if (broken or wrong_votes or not live) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
