@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -102,9 +103,20 @@ def run_participant(hub_path: str, identity: str, role: str) -> None:
         except (OSError, ConnectionError) as error:
             print(f"The retro is not reachable right now ({error}). Reload in a moment.")
             return
+        app = make_app(client=client)
+        watchdog = asyncio.create_task(_exit_when_orphaned(app))
         try:
-            await make_app(client=client).run_async()
+            await app.run_async()
         finally:
+            watchdog.cancel()
             await client.close()
 
     asyncio.run(main())
+
+
+async def _exit_when_orphaned(app: RetroApp, every: float = 2.0) -> None:
+    """A tab's process must not outlive the host that spawned it (killed, crashed)."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        await asyncio.sleep(every)
+    app.exit()
