@@ -61,6 +61,7 @@ async def _add_card(page: Page, terminal: BrowserTerminal, text: str) -> None:
     await page.keyboard.press("a")
     await terminal.wait_for_text("500")  # the dialog states the limit
     await page.keyboard.type(text)
+    await terminal.wait_for_text(text[-12:])  # as a person would: see it typed, then Enter
     await page.keyboard.press("Enter")
 
 

@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from retro_tui.domain import commands as c
 from retro_tui.launcher import LocalLauncher
 from retro_tui.ui.app import make_app
+from retro_tui.ui.widgets.columns import ColumnsBoard
 from tests.ui_support import (
     join_participant,
     make_launcher,
@@ -46,6 +47,11 @@ async def write_phase(pilot: Pilot[Any]) -> None:
     await maya.send(c.AddCard(column="went-well", text="Maya's private card"))
     await maya.send(c.AddCard(column="action-items", text="Maya's idea"))
     await maya.send(c.MarkDone())
+    await settle(pilot, board, hub)
+    # Focus lands where the first view put it, which depends on timing: pin it.
+    columns = board.query_one(ColumnsBoard)
+    board.set_focus(None)
+    columns.focus_first()
     await settle(pilot, board, hub)
     no_blink(pilot.app)  # type: ignore[arg-type]
 

@@ -68,6 +68,7 @@ class TimerDisplay(Vertical):
         self._clock = clock
         self._rung_for: datetime | None = None
         self._digits = Digits("00:00")
+        self._shown: tuple[str, str, bool] | None = None  # what is on screen now
         self._state = Static("", classes="timer-state", markup=False)
 
     def compose(self) -> ComposeResult:
@@ -93,11 +94,13 @@ class TimerDisplay(Vertical):
         now = self._clock()
         timer = self.timer
         state = timer_state(timer, now)
-        self._digits.update(clock_text(timer.remaining_at(now)))
-        label = STATE_LABELS[state] + (" · bell off" if self.muted else "")
-        self._state.update(label)
-        for name in STATE_LABELS:
-            self.set_class(name == state, f"-{name}")
+        shown = (clock_text(timer.remaining_at(now)), STATE_LABELS[state], self.muted)
+        if shown != self._shown:  # an idle board must not redraw twice a second
+            self._shown = shown
+            self._digits.update(shown[0])
+            self._state.update(shown[1] + (" · bell off" if self.muted else ""))
+            for name in STATE_LABELS:
+                self.set_class(name == state, f"-{name}")
         if state == "up" and timer.deadline is not None and self._rung_for != timer.deadline:
             self._rung_for = timer.deadline
             self.post_message(self.TimeUp())
