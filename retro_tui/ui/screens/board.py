@@ -160,14 +160,12 @@ class BoardScreen(BoardActions):
         yield Static(id="phase-hint", markup=False)
         yield Static(id="problem", markup=False)
         with ContentSwitcher(id="phases", initial="pane-checkin"):
-            yield CheckinPane(id="pane-checkin").data_bind(view=BoardScreen.view)
-            yield ReviewPane(id="pane-review").data_bind(view=BoardScreen.view)
-            yield ColumnsBoard(id="pane-board").data_bind(
-                view=BoardScreen.view, grouping=BoardScreen.grouping
-            )
-            yield DiscussPane(id="pane-discuss").data_bind(view=BoardScreen.view)
-            yield ActionsPane(id="pane-actions").data_bind(view=BoardScreen.view)
-            yield ClosePane(id="pane-close").data_bind(view=BoardScreen.view)
+            yield CheckinPane(id="pane-checkin")
+            yield ReviewPane(id="pane-review")
+            yield ColumnsBoard(id="pane-board").data_bind(grouping=BoardScreen.grouping)
+            yield DiscussPane(id="pane-discuss")
+            yield ActionsPane(id="pane-actions")
+            yield ClosePane(id="pane-close")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -209,6 +207,10 @@ class BoardScreen(BoardActions):
             self._phase = session.phase
             self.query_one(ContentSwitcher).current = PANES[session.phase]
             self.call_after_refresh(self._focus_pane)
+        # Only the pane on screen follows the board; a hidden one catches up when shown.
+        pane = self.query_one(ContentSwitcher).visible_content
+        if pane is not None:
+            pane.view = view  # type: ignore[attr-defined]
         self._refresh_keys_if_changed()
         self.view_arrived()
 
