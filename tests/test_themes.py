@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -505,12 +506,18 @@ def test_fifo_does_not_hang(tmp_path: Path) -> None:
     assert "not a regular file" in caught.value.reason
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read anything"
-)
-def test_unreadable_file(tmp_path: Path) -> None:
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "secret.toml", GOOD)
     path.chmod(0)
+    real_open = os.open
+
+    def refuse(name: object, *args: Any, **kwargs: Any) -> int:
+        # chmod does not stop root, so refuse the way the kernel would for anyone else
+        if Path(str(name)) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(FormatError) as caught:
         parse_format(path)
     assert "cannot read the file" in caught.value.reason
