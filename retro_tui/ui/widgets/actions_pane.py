@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.reactive import reactive
-from textual.widgets import DataTable, Static
 
 from retro_tui.domain.model import ActionItem
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import missing_text
-from retro_tui.ui.widgets.table_pane import KeyedTable
+from retro_tui.ui.widgets.table_pane import TablePane
 
 
 def action_row(item: ActionItem) -> list[Text]:
@@ -41,29 +36,13 @@ def action_detail(item: ActionItem) -> Text:
     return text
 
 
-class ActionsPane(Vertical):
-    view: reactive[BoardView | None] = reactive(None)
-
+class ActionsPane(TablePane):
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._intro = Static(id="actions-intro", classes="pane-intro")
-        self._table = KeyedTable(
+        super().__init__(
             [("", 1), ("Action", None), ("Owner", 10), ("Due", 10), ("Metric", 16)],
-            id="actions-table",
+            prefix="actions",
+            id=id,
         )
-        self._detail = Static(id="actions-detail")
-
-    def compose(self) -> ComposeResult:
-        yield self._intro
-        yield self._table
-        yield self._detail
-
-    @property
-    def table(self) -> KeyedTable:
-        return self._table
-
-    def highlighted(self) -> str | None:
-        return self.table.highlighted_key()
 
     def watch_view(self, view: BoardView | None) -> None:
         if view is None or not self.is_mounted:
@@ -75,15 +54,11 @@ class ActionsPane(Vertical):
             intro.append(f" · {flagged} not SMART yet (marked !)", style="yellow")
         self._intro.update(intro)
         self.table.fill([(a.id, action_row(a)) for a in actions])
-        self._show_detail()
+        self.show_detail()
 
-    @on(DataTable.RowHighlighted)
-    def _show_detail(self) -> None:
+    def show_detail(self) -> None:
         view = self.view
         detail = self._detail
         key = self.highlighted()
         item = view.session.action(key) if view is not None and key else None
         detail.update(action_detail(item) if item else Text("No action items yet.", style="dim"))
-
-    def on_mount(self) -> None:
-        self.watch_view(self.view)

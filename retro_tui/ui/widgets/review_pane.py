@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.reactive import reactive
-from textual.widgets import DataTable, Static
 
 from retro_tui.domain.model import ReviewDecision, ReviewItem
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import age_text
-from retro_tui.ui.widgets.table_pane import KeyedTable
+from retro_tui.ui.widgets.table_pane import TablePane
 
 DECISION_STYLES = {
     ReviewDecision.PENDING: ("undecided", "dim"),
@@ -49,28 +44,11 @@ def review_detail(entry: ReviewItem) -> Text:
     return text
 
 
-class ReviewPane(Vertical):
-    view: reactive[BoardView | None] = reactive(None)
-
+class ReviewPane(TablePane):
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._intro = Static(id="review-intro", classes="pane-intro")
-        self._table = KeyedTable(
-            [("Action", None), ("Owner", 10), ("Age", 20), ("Decision", 14)], id="review-table"
+        super().__init__(
+            [("Action", None), ("Owner", 10), ("Age", 20), ("Decision", 14)], prefix="review", id=id
         )
-        self._detail = Static(id="review-detail")
-
-    def compose(self) -> ComposeResult:
-        yield self._intro
-        yield self._table
-        yield self._detail
-
-    @property
-    def table(self) -> KeyedTable:
-        return self._table
-
-    def highlighted(self) -> str | None:
-        return self.table.highlighted_key()
 
     def watch_view(self, view: BoardView | None) -> None:
         if view is None or not self.is_mounted:
@@ -85,10 +63,9 @@ class ReviewPane(Vertical):
             decided = sum(1 for r in review if r.decision is not ReviewDecision.PENDING)
             intro.update(Text(f"Last retro's open actions: {decided} of {len(review)} decided."))
         self.table.fill([(r.action.id, review_row(r, view)) for r in review])
-        self._show_detail()
+        self.show_detail()
 
-    @on(DataTable.RowHighlighted)
-    def _show_detail(self) -> None:
+    def show_detail(self) -> None:
         view = self.view
         key = self.highlighted()
         entry = next((r for r in view.session.review if r.action.id == key), None) if view else None
@@ -96,6 +73,3 @@ class ReviewPane(Vertical):
         detail.display = entry is not None
         if entry is not None:
             detail.update(review_detail(entry))
-
-    def on_mount(self) -> None:
-        self.watch_view(self.view)

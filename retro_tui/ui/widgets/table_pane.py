@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import events
-from textual.widgets import DataTable
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import DataTable, Static
+
+from retro_tui.domain.views import BoardView
 
 Rows = Sequence[tuple[str, Sequence[Text]]]
 
@@ -77,3 +82,45 @@ class KeyedTable(DataTable[Text]):
             if row.key.value == key:
                 self.move_cursor(row=index, animate=False, scroll=True)
                 return
+
+
+class TablePane(Vertical):
+    """A phase pane that is an intro line, a keyed table and a detail of the selected row.
+
+    Subclasses fill the intro and table in `watch_view` and the detail in `show_detail`.
+    """
+
+    view: reactive[BoardView | None] = reactive(None)
+
+    def __init__(
+        self, columns: Sequence[tuple[str, int | None]], *, prefix: str, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self._intro = Static(id=f"{prefix}-intro", classes="pane-intro")
+        self._table = KeyedTable(columns, id=f"{prefix}-table")
+        self._detail = Static(id=f"{prefix}-detail")
+
+    def compose(self) -> ComposeResult:
+        yield self._intro
+        yield self._table
+        yield self._detail
+
+    @property
+    def table(self) -> KeyedTable:
+        return self._table
+
+    def highlighted(self) -> str | None:
+        return self.table.highlighted_key()
+
+    def show_detail(self) -> None:
+        """Describe the highlighted row below the table."""
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self.show_detail()
+
+    def on_mount(self) -> None:
+        self.watch_view(self.view)
+
+    def watch_view(self, view: BoardView | None) -> None:
+        """Fill the intro and the table from the board."""
