@@ -24,7 +24,7 @@ from retro_tui.domain.model import Card, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.views import BoardView
 from retro_tui.export import default_export_name, session_markdown
-from retro_tui.ui.screens.action_dialog import ActionDialog
+from retro_tui.ui.screens.action_dialog import ActionDialog, ActionFields
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.choice_dialog import ChoiceDialog
 from retro_tui.ui.screens.confirm import ConfirmDialog
@@ -346,15 +346,18 @@ class BoardActions(Screen[None]):
         item = next(a for a in self.view.session.actions if a.id not in before)
         fields = await self.app.push_screen_wait(ActionDialog(item, title="Action item from topic"))
         if fields is not None:
-            await self.send(
-                c.EditAction(
-                    action=item.id,
-                    text=fields.text,
-                    owner=fields.owner,
-                    due=fields.due,
-                    metric=fields.metric,
-                )
+            await self._edit_action(item.id, fields)
+
+    async def _edit_action(self, action_id: str, fields: ActionFields) -> None:
+        await self.send(
+            c.EditAction(
+                action=action_id,
+                text=fields.text,
+                owner=fields.owner,
+                due=fields.due,
+                metric=fields.metric,
             )
+        )
 
     @work(group="dialogs")
     async def action_add_action(self) -> None:
@@ -374,15 +377,7 @@ class BoardActions(Screen[None]):
             return
         fields = await self.app.push_screen_wait(ActionDialog(item))
         if fields is not None:
-            await self.send(
-                c.EditAction(
-                    action=item.id,
-                    text=fields.text,
-                    owner=fields.owner,
-                    due=fields.due,
-                    metric=fields.metric,
-                )
-            )
+            await self._edit_action(item.id, fields)
 
     @work(group="dialogs")
     async def action_delete_action(self) -> None:
