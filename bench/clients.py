@@ -4,7 +4,10 @@
 the app's output into pyte. The benchmark needs one more thing: the moment a condition
 on the screen first holds, stamped when the frame is decoded rather than when a waiting
 task next gets the event loop, so a busy benchmark process does not add its own delay
-to every figure. `ScreenWatch` checks its conditions right after each frame is fed.
+to every figure. `BenchClient._check` tests its conditions right after each frame is fed.
+
+The tabs live in tab workers (bench/tabworker.py); conditions travel to them as data
+(`shows`, `column_count_at_least`) and become checks there (`condition`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -25,6 +29,7 @@ if str(_TESTS) not in sys.path:
 from support.termclient import TermClient  # noqa: E402  (needs the path above)
 
 Condition = Callable[[str], bool]
+Spec = dict[str, Any]  # a condition as JSON data: see `shows`, `column_count_at_least`
 
 
 class BenchClient(TermClient):
@@ -34,6 +39,7 @@ class BenchClient(TermClient):
         super().__init__(join_url, width=width, height=height)
         self._watches: list[tuple[Condition, asyncio.Future[float]]] = []
         self.ws_opened = 0.0
+        self.on_closed: Callable[[], None] | None = None  # told when the socket closes
 
     async def connect(self) -> None:
         """As TermClient.connect, noting when the websocket is open."""
@@ -87,6 +93,8 @@ class BenchClient(TermClient):
             if not future.done():
                 future.set_exception(ConnectionError("the page's socket closed"))
         self._watches = []
+        if self.on_closed is not None:
+            self.on_closed()
 
     @property
     def identity(self) -> str:
@@ -102,15 +110,25 @@ def _retrieve(future: asyncio.Future[float]) -> None:
         future.exception()
 
 
-def shows(text: str) -> Condition:
-    return lambda screen: text in screen
+def shows(text: str) -> Spec:
+    """The screen shows `text` somewhere."""
+    return {"shows": text}
 
 
-_COLUMN_COUNT = {}
-
-
-def column_count_at_least(title: str, n: int) -> Condition:
+def column_count_at_least(title: str, n: int) -> Spec:
     """The column heading ("Went well  12") shows at least `n` cards."""
+    return {"column": title, "at_least": n}
+
+
+_COLUMN_COUNT: dict[str, re.Pattern[str]] = {}
+
+
+def condition(spec: Spec) -> Condition:
+    """The check a spec names. Specs are data so they can cross to a tab worker."""
+    if "shows" in spec:
+        text = str(spec["shows"])
+        return lambda screen: text in screen
+    title, n = str(spec["column"]), int(spec["at_least"])
     pattern = _COLUMN_COUNT.get(title)
     if pattern is None:
         pattern = _COLUMN_COUNT[title] = re.compile(re.escape(title) + r"  (\d+)")

@@ -4,6 +4,10 @@ Everything goes through the real path: a `retro-tui serve` process (hub + textua
 browser tabs simulated by `BenchClient` (join link, cookies, `/ws`, stdin and resize
 packets, the app's output decoded by pyte), one participant process per tab. The
 facilitator is a hub-socket client, like the facilitator's own terminal app would be.
+
+The tabs live in tab worker processes (bench/tabworker.py, reached through
+bench/tabs.py), so a hundred screens' decoding is not queued in this one event loop;
+this process only coordinates, and compares the workers' perf_counter stamps.
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiohttp
 import psutil
 
-from bench.clients import BenchClient, column_count_at_least, shows
+from bench.clients import column_count_at_least, shows
 from bench.host import Host
+from bench.tabs import RemoteTab, TabPool
 from retro_tui.client import SocketClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Role
@@ -59,7 +64,7 @@ class LiveResult:
     cpu_window: float = 0.0
     cpu_host: float = 0.0
     cpu_participants: float = 0.0
-    cpu_bench: float = 0.0  # the benchmark process: the simulated browsers' decoding
+    cpu_bench: float = 0.0  # the benchmark's processes: coordinator + tab workers
     tabs_lost: int = 0
     cards_in_window: int = 0
     cpu_per_card_participant: float = 0.0  # CPU s one participant spends per card shown
@@ -91,16 +96,20 @@ class LiveRun:
         cards: int,
         cpu_window: float,
         join_concurrency: int,
+        tab_workers: int | None = None,
         log: bool = True,
     ) -> None:
+        """`tab_workers`: processes holding the tabs (default: one per core, at most n)."""
         self.n = n
         self.folder = folder
         self.cards = cards
         self.cpu_window = cpu_window
         self.join_concurrency = join_concurrency
+        self.tab_workers = min(n, tab_workers or os.cpu_count() or 2)
         self.host = Host(folder, max_participants=n + 5)
         self.result = LiveResult(n)
-        self.tabs: list[BenchClient] = []
+        self.pool: TabPool | None = None
+        self.tabs: list[RemoteTab] = []
         self.facilitator: SocketClient | None = None
         self.texts = card_texts()
         self.cards_added = 0
@@ -113,6 +122,7 @@ class LiveRun:
     async def run(self) -> LiveResult:
         await self.host.start()
         try:
+            self.pool = await TabPool.start(self.tab_workers)
             self.facilitator = await SocketClient.connect(
                 self.host.socket_path, "bench-facilitator-identity", Role.FACILITATOR
             )
@@ -130,20 +140,21 @@ class LiveRun:
 
     # --- join ----------------------------------------------------------------------------
     async def join_all(self) -> None:
+        assert self.pool is not None
+        pool = self.pool
         gate = asyncio.Semaphore(self.join_concurrency)
         started = time.perf_counter()
 
         async def one(i: int) -> None:
             async with gate:
-                tab = BenchClient(self.host.participant_url)
+                tab = pool.tab()
                 self.tabs.append(tab)
-                await tab.connect()
+                await tab.connect(self.host.participant_url)
                 drawn = await tab.wait_for(shows(JOIN_TEXT), 60)
                 self.result.join.append(drawn - tab.ws_opened)
                 await tab.send_keys(f"Person {i:03d}")
                 await tab.wait_for(shows("Person"), 30)
-                sent = time.perf_counter()
-                await tab.send_keys("\r")
+                sent = await tab.send_keys("\r")
                 board = await tab.wait_for(shows(BOARD_TEXT), 60)
                 self.result.join_to_board.append(board - sent)
 
@@ -151,42 +162,56 @@ class LiveRun:
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 self.result.errors.append(f"join: {outcome!r}"[:300])
-        self.tabs = [t for t in self.tabs if JOIN_TEXT not in t.screen_text()]
+        screens = await asyncio.gather(
+            *(t.screen_text() for t in self.tabs), return_exceptions=True
+        )
+        self.tabs = [
+            t
+            for t, s in zip(self.tabs, screens, strict=True)
+            if t.ws_opened and isinstance(s, str) and JOIN_TEXT not in s  # past the join screen
+        ]
         self.say(f"{len(self.tabs)} joined in {time.perf_counter() - started:.1f} s")
 
     # --- live latency ----------------------------------------------------------------------
-    async def add_card(self, writer: BenchClient) -> float:
-        """Type a card in the writer's tab; return the perf_counter time Enter was sent."""
+    async def add_card(self, writer: RemoteTab) -> float:
+        """Type a card in the writer's tab; return the perf_counter time Enter was sent
+        (stamped by the writer's worker)."""
         text = self.texts[self.cards_added % len(self.texts)]
         await writer.send_keys("a")
         await writer.wait_for(shows("0/500"), 30)
         await writer.send_keys(text)
         await writer.wait_for(shows(f"{len(text)}/500"), 30)
         await asyncio.sleep(0.05)  # a person's pause before Enter; lets the dialog settle
-        sent = time.perf_counter()
-        await writer.send_keys("\r")
+        sent = await writer.send_keys("\r")
         self.cards_added += 1
         return sent
 
     async def live_latency(self) -> None:
         started = time.perf_counter()
+        assert self.pool is not None
         parts, host = self.host.participant_processes(), self.host.host_process()
         p0, h0 = _cpu(parts), _cpu([host])
         for _ in range(self.cards):
             alive = [t for t in self.tabs if not t.closed]  # a lost tab must not end the run
-            writer, others = alive[0], alive[1:]
+            writer = alive[0]  # armed[0] below is its watch
             target = self.cards_added + 1
-            watches = [t.watch(column_count_at_least(COLUMN, target)) for t in others]
-            mine = writer.watch(column_count_at_least(COLUMN, target))
+            try:
+                # armed on every screen (the writer's too) before Enter: stamped at decode
+                armed = await self.pool.watch(alive, column_count_at_least(COLUMN, target))
+            except ConnectionError as error:
+                self.result.card_failures += 1
+                self.result.errors.append(f"card {target}: {error!r}"[:200])
+                continue
+            mine, watches = armed[0], armed[1:]
             try:
                 sent = await self.add_card(writer)
                 async with asyncio.timeout(60):
                     drawn = await asyncio.gather(*watches)
                     await mine
-            except (TimeoutError, ConnectionError, aiohttp.ClientError) as error:
+            except (TimeoutError, ConnectionError, RuntimeError) as error:
                 self.result.card_failures += 1
                 self.result.errors.append(f"card {target}: {error!r}"[:200])
-                for w in watches:
+                for w in armed:
                     w.cancel()
                 continue
             each = [t - sent for t in drawn]
@@ -204,10 +229,11 @@ class LiveRun:
     async def typical_minute(self) -> None:
         """A writing phase with the timer running: one card every 3 s from the writer, every
         screen drawing each card and the ticking timer. CPU is scaled to a minute."""
+        assert self.pool is not None
         host = self.host.host_process()
         parts = self.host.participant_processes()
-        me = psutil.Process()
-        h0, p0, b0 = _cpu([host]), _cpu(parts), _cpu([me])
+        bench = [psutil.Process(), *self.pool.processes()]  # coordinator + tab workers
+        h0, p0, b0 = _cpu([host]), _cpu(parts), _cpu(bench)
         t0 = time.perf_counter()
         writer = next(t for t in self.tabs if not t.closed)
         added = 0
@@ -223,7 +249,7 @@ class LiveRun:
         r.cards_in_window = added
         r.cpu_host = (_cpu([host]) - h0) * per_minute
         r.cpu_participants = (_cpu(parts) - p0) * per_minute
-        r.cpu_bench = (_cpu([me]) - b0) * per_minute
+        r.cpu_bench = (_cpu(bench) - b0) * per_minute
 
     def memory(self) -> None:
         parts = self.host.participant_processes()
@@ -250,6 +276,7 @@ class LiveRun:
         budget = view.session.settings.votes_per_person
         targets = view.session.vote_targets()
         cap = view.session.settings.max_votes_per_target
+        assert self.pool is not None
         tabs = [t for t in self.tabs if not t.closed]
         for tab in tabs:
             with contextlib.suppress(TimeoutError, ConnectionError):
@@ -274,7 +301,7 @@ class LiveRun:
         ready = await asyncio.wait_for(storm.stdout.readline(), 60)
         if ready.strip() != b"ready":
             raise RuntimeError(f"the storm's voters did not connect: {ready!r}")
-        screens = [t.watch(shows(f"0 of {budget} votes left")) for t in tabs]
+        screens = await self.pool.watch(tabs, shows(f"0 of {budget} votes left"))
         started = time.perf_counter()
         storm.stdin.write(b"go\n")
         await storm.stdin.drain()
@@ -318,7 +345,8 @@ class LiveRun:
         self.result.tabs_lost = lost = sum(1 for t in self.tabs if t.closed)
         if lost:
             self.result.errors.append(f"{lost} tabs lost their websocket during the run")
-        await asyncio.gather(*(t.close() for t in self.tabs), return_exceptions=True)
+        if self.pool is not None:
+            await self.pool.close()  # each worker closes its tabs, then exits
         if self.facilitator is not None:
             await self.facilitator.close()
         await self.host.stop()

@@ -34,11 +34,13 @@ async def test_edit_move_and_delete_own_card(quiet_env: Path) -> None:
         await board.client.send(c.GoToPhase(phase="write"))
         await board.client.send(c.AddCard(column="went-well", text="Typo'd card"))
         await maya.send(c.AddCard(column="went-well", text="Not yours"))
-        await wait_until(
-            pilot, lambda: len(board.columns_board.columns()[0].card_widgets()) == 2, "cards"
-        )
-        first = board.columns_board.columns()[0].card_widgets()[0]
-        await pilot.click(first)  # the mouse selects a card too
+        column = board.columns_board.columns()[0]
+        await wait_until(pilot, lambda: len(column.items) == 2, "cards")
+        # The mouse selects a card too. The first is two lines (its text, "— you") and a
+        # blank line, so the second starts on line 3.
+        await pilot.click(column.cards, offset=(3, 3))
+        assert board.selected_target() == hub.session.cards[1].id
+        await pilot.click(column.cards, offset=(3, 0))
         assert board.selected_target() == hub.session.cards[0].id
 
         await pilot.press("e")

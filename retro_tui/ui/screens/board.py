@@ -35,6 +35,7 @@ from retro_tui.ui.widgets.columns import ColumnsBoard
 from retro_tui.ui.widgets.discuss_pane import DiscussPane
 from retro_tui.ui.widgets.phase_bar import PhaseBar
 from retro_tui.ui.widgets.presence import PresenceBar
+from retro_tui.ui.widgets.quiet import set_text
 from retro_tui.ui.widgets.review_pane import ReviewPane
 from retro_tui.ui.widgets.timer import TimerDisplay
 
@@ -193,11 +194,11 @@ class BoardScreen(BoardActions):
         if view is None:
             return
         session = view.session
-        self.query_one("#session-title", Static).update(session_heading(view))
+        set_text(self.query_one("#session-title", Static), session_heading(view))
         self.query_one(PhaseBar).phase = session.phase
         self.query_one(TimerDisplay).timer = session.timer
         problem = self.query_one("#problem", Static)
-        problem.update(Text(view.problem))
+        set_text(problem, Text(view.problem))
         problem.display = bool(view.problem)
         self._show_presenting(view.presenting)
         if session.phase is not Phase.GROUP:
@@ -234,7 +235,7 @@ class BoardScreen(BoardActions):
             if text.cell_len > self.size.width - 2:  # one line, even at 80 columns
                 text = Text("Presenting", style="bold")
                 text.append(" — your cards and votes stay on your own seat")
-            banner.update(text)
+            set_text(banner, text)
 
     def watch_grouping(self) -> None:
         self._show_hint()
@@ -243,7 +244,7 @@ class BoardScreen(BoardActions):
 
     def _show_hint(self) -> None:
         if self.view is not None and self.is_mounted:
-            self.query_one("#phase-hint", Static).update(phase_hint(self.view, self.grouping))
+            set_text(self.query_one("#phase-hint", Static), phase_hint(self.view, self.grouping))
 
     def _focus_pane(self) -> None:
         pane = self.query_one(ContentSwitcher).visible_content

@@ -51,8 +51,8 @@ def _preview(text: str, limit: int = 50) -> str:
 class BoardActions(Screen[None]):
     """The verbs of the board. `BoardScreen` adds the layout and the hub worker."""
 
-    view: reactive[BoardView | None] = reactive(None)
-    grouping: reactive[str | None] = reactive(None)
+    view: reactive[BoardView | None] = reactive(None, repaint=False)
+    grouping: reactive[str | None] = reactive(None, repaint=False)
     muted: reactive[bool] = reactive(False)
 
     client: HubClient
@@ -107,8 +107,7 @@ class BoardActions(Screen[None]):
         return self.query_one(ColumnsBoard)
 
     def selected_item(self) -> BoardItem | None:
-        card = self.columns_board.focused_item()
-        return card.item if card is not None else None
+        return self.columns_board.focused_item()
 
     def _require_item(self) -> BoardItem | None:
         item = self.selected_item()

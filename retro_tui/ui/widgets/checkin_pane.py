@@ -42,7 +42,7 @@ def checkin_summary(view: BoardView) -> Text:
 
 
 class CheckinPane(VerticalScroll):
-    view: reactive[BoardView | None] = reactive(None)
+    view: reactive[BoardView | None] = reactive(None, repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -47,7 +47,7 @@ def close_text(view: BoardView) -> Text:
 
 
 class ClosePane(VerticalScroll):
-    view: reactive[BoardView | None] = reactive(None)
+    view: reactive[BoardView | None] = reactive(None, repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

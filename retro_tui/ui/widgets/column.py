@@ -1,29 +1,15 @@
-"""A board column: heading, prompt, count and its items, diffed by id on every change."""
+"""A board column: heading with its count, the prompt while writing, and its items."""
 
 from __future__ import annotations
 
-import itertools
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import Static
 
 from retro_tui.domain.formats import ColumnSpec
 from retro_tui.ui.shaping import BoardItem
-from retro_tui.ui.widgets.card import CardWidget
-
-
-class CardList(VerticalScroll, inherit_bindings=False):
-    """The scrolling list of a column's items; focusable so an empty column can be chosen.
-
-    It drops the scroll bindings so the arrow keys reach the board's navigation.
-    """
-
-    DEFAULT_CSS = """
-    CardList { height: 1fr; padding: 0 0 0 0; }
-    CardList:focus { background: $accent 10%; }
-    """
+from retro_tui.ui.widgets.card_list import CardList
 
 
 class ColumnWidget(Vertical):
@@ -46,13 +32,17 @@ class ColumnWidget(Vertical):
         super().__init__(id=f"column-{spec.key}", classes=f"-colour-{spec.colour}")
         self.spec = spec
         self._title = Static(classes="column-title", markup=False)
+        self._title_text: Text | None = None
         self._prompt = Static(Text(spec.prompt), classes="column-prompt", markup=False)
         self.cards = CardList()
-        self._gone: set[CardWidget] = set()  # removed, but not yet unmounted
 
     @property
     def key(self) -> str:
         return self.spec.key
+
+    @property
+    def items(self) -> tuple[BoardItem, ...]:
+        return self.cards.items
 
     def compose(self) -> ComposeResult:
         yield self._title
@@ -63,42 +53,14 @@ class ColumnWidget(Vertical):
         """Prompts help while writing; the app's CSS may still hide them on short screens."""
         self.set_class(visible and bool(self.spec.prompt), "-prompted")
 
-    def card_widgets(self) -> list[CardWidget]:
-        """The live item widgets (not those being removed), in order."""
-        children = list(self.cards.query_children(CardWidget))
-        self._gone &= set(children)
-        return [w for w in children if w not in self._gone]
-
     def show(self, items: tuple[BoardItem, ...], count: int) -> None:
-        """Update in place, mount new items, remove gone ones, then fix the order."""
-        self._title.update(Text.assemble((self.spec.title, "bold"), (f"  {count}", "dim")))
-        existing = {w.item_id: w for w in self.card_widgets()}
-        wanted = {item.id for item in items}
-        for item_id, widget in existing.items():
-            if item_id not in wanted:
-                self._gone.add(widget)
-                widget.remove()
-        new: list[CardWidget] = []
-        for item in items:
-            current = existing.get(item.id)
-            if current is None:
-                new.append(CardWidget(item))
-            elif current.item != item:
-                current.item = item
-        if new:
-            self.cards.mount_all(new)
-        self._reorder(items, existing, new)
-
-    def _reorder(
-        self,
-        items: tuple[BoardItem, ...],
-        existing: dict[str, CardWidget],
-        new: list[CardWidget],
-    ) -> None:
-        by_id = {**existing, **{w.item_id: w for w in new}}
-        order = [by_id[item.id] for item in items]
-        current = [w for w in self.cards.children if isinstance(w, CardWidget) and w in order]
-        if current == order:
-            return
-        for before, widget in itertools.pairwise(order):
-            self.cards.move_child(widget, after=before)
+        """The heading's count and the items; unchanged parts are not redrawn."""
+        title = Text.assemble((self.spec.title, "bold"), (f"  {count}", "dim"))
+        old = self._title_text
+        if title != old:
+            self._title_text = title
+            # A longer count only needs a layout when the heading might wrap.
+            fits = self._title.content_size.width
+            wraps = old is None or max(old.cell_len, title.cell_len) > fits
+            self._title.update(title, layout=wraps)
+        self.cards.show(items)

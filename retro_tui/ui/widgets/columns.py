@@ -12,7 +12,6 @@ from textual.reactive import reactive
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import BoardItem, all_board_items
-from retro_tui.ui.widgets.card import CardWidget
 from retro_tui.ui.widgets.column import ColumnWidget
 
 
@@ -30,8 +29,8 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
         Binding("right", "move(1, 0)", "Right", show=False, id="nav-right"),
     ]
 
-    view: reactive[BoardView | None] = reactive(None, always_update=True)
-    grouping: reactive[str | None] = reactive(None)
+    view: reactive[BoardView | None] = reactive(None, always_update=True, repaint=False)
+    grouping: reactive[str | None] = reactive(None, repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -53,16 +52,15 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
             if self._wants_focus:
                 self._wants_focus = False
                 self.focus_first()
-        focused = self.focused_item()
-        followed = focused.item if focused is not None else None
+        column = self.focused_column()
+        followed = column.cards.selected if column is not None else None
         every = all_board_items(view)
-        for key, column in self._columns.items():
+        for key, each in self._columns.items():
             items = every.get(key, ())
-            count = sum(len(item.cards) for item in items)
-            column.show(items, count)
-            column.set_prompt_visible(session.phase is Phase.WRITE)
+            each.show(items, sum(len(item.cards) for item in items))
+            each.set_prompt_visible(session.phase is Phase.WRITE)
         self.watch_grouping(self.grouping)
-        if followed is not None and focused is not None and focused.item_id not in self._live_ids():
+        if followed is not None and followed.id not in self._live_ids():
             self._refocus(followed)
 
     MIN_COLUMN_WIDTH: ClassVar[int] = 26
@@ -81,33 +79,30 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
             column.styles.width = width
 
     def _live_ids(self) -> set[str]:
-        return {card.item_id for column in self.columns() for card in column.card_widgets()}
+        return {item.id for column in self.columns() for item in column.items}
 
     def _refocus(self, old: BoardItem) -> None:
-        """Focus followed a card that became part of a topic (or left one): go with it."""
+        """The selected card became part of a topic (or left one): go with it."""
         cards = {card.id for card in old.cards}
         for column in self.columns():
-            for widget in column.card_widgets():
-                item = widget.item
-                if item is not None and (item.id == old.id or cards & {c.id for c in item.cards}):
-                    widget.focus()
+            for index, item in enumerate(column.items):
+                if item.id == old.id or cards & {c.id for c in item.cards}:
+                    column.cards.focus()
+                    column.cards.select(index)
                     return
         home = self._columns.get(old.column)
         if home is not None:
             home.cards.focus()
 
     def watch_grouping(self, grouping: str | None) -> None:
-        for card in self.query(CardWidget):
-            card.set_class(card.item_id == grouping and grouping is not None, "-grouping")
+        for column in self.columns():
+            column.cards.set_grouping(grouping)
 
     # --- what is selected ------------------------------------------------------------
-    def focused_item(self) -> CardWidget | None:
-        node = self.screen.focused
-        while node is not None and node is not self:
-            if isinstance(node, CardWidget):
-                return node
-            node = node.parent  # type: ignore[assignment]
-        return None
+    def focused_item(self) -> BoardItem | None:
+        """The selected item of the focused column, if a column has focus."""
+        column = self.focused_column()
+        return column.cards.selected if column is not None else None
 
     def focused_column(self) -> ColumnWidget | None:
         node = self.screen.focused
@@ -121,23 +116,22 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
         return list(self._columns.values())
 
     def focus_first(self) -> None:
-        """Put focus somewhere useful: the first item, else the first column."""
+        """Put focus somewhere useful: the first column with items, else the first."""
         if self.focused_column() is not None:
             return
-        for column in self.columns():
-            cards = column.card_widgets()
-            if cards:
-                cards[0].focus()
-                return
-        if self._columns:
-            self.columns()[0].cards.focus()
-        else:
+        if not self._columns:
             self._wants_focus = True
+            return
+        columns = self.columns()
+        target = next((column for column in columns if column.items), columns[0])
+        target.cards.focus()
 
     def focus_item(self, item_id: str) -> None:
-        for card in self.query(CardWidget):
-            if card.item_id == item_id:
-                card.focus()
+        for column in self.columns():
+            index = column.cards.index_of(item_id)
+            if index >= 0:
+                column.cards.focus()
+                column.cards.select(index)
                 return
 
     # --- navigation ----------------------------------------------------------------
@@ -147,20 +141,13 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
         if column is None or not columns:
             self.focus_first()
             return
-        cards = [c for c in column.card_widgets() if c.is_mounted]
-        current = self.focused_item()
-        index = cards.index(current) if current in cards else -1
+        cards = column.cards
         if dy:
-            target = index + dy if index >= 0 else 0
-            if 0 <= target < len(cards):
-                cards[target].focus()
+            cards.select(cards.cursor + dy if cards.cursor >= 0 else 0)
             return
         col_index = columns.index(column) + dx
         if not 0 <= col_index < len(columns):
             return
-        neighbour = columns[col_index]
-        others = neighbour.card_widgets()
-        if others:
-            others[min(max(index, 0), len(others) - 1)].focus()
-        else:
-            neighbour.cards.focus()
+        neighbour = columns[col_index].cards
+        neighbour.focus()
+        neighbour.select(max(cards.cursor, 0))

@@ -74,7 +74,7 @@ class DiscussPane(Horizontal):
             super().__init__()
             self.item_id = item_id
 
-    view: reactive[BoardView | None] = reactive(None)
+    view: reactive[BoardView | None] = reactive(None, repaint=False)
     _followed: str | None = None
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -45,7 +45,17 @@ class PresenceBar(Widget):
     PresenceBar { height: auto; max-height: 2; width: 1fr; }
     """
 
-    view: reactive[BoardView | None] = reactive(None)
+    view: reactive[BoardView | None] = reactive(None, repaint=False)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text()
+
+    def watch_view(self, view: BoardView | None) -> None:
+        text = presence_text(view) if view is not None else Text()
+        if text != self._text:  # most changes (a card, a vote) leave presence alone
+            self._text = text
+            self.refresh(layout=True)
 
     def render(self) -> Text:
-        return presence_text(self.view) if self.view is not None else Text()
+        return self._text

@@ -90,7 +90,7 @@ class TablePane(Vertical):
     Subclasses fill the intro and table in `watch_view` and the detail in `show_detail`.
     """
 
-    view: reactive[BoardView | None] = reactive(None)
+    view: reactive[BoardView | None] = reactive(None, repaint=False)
 
     def __init__(
         self, columns: Sequence[tuple[str, int | None]], *, prefix: str, id: str | None = None

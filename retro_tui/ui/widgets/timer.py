@@ -60,8 +60,8 @@ class TimerDisplay(Vertical):
     class TimeUp(Message):
         """A running timer has just reached zero."""
 
-    timer: reactive[Timer] = reactive(Timer, always_update=True)
-    muted: reactive[bool] = reactive(False)
+    timer: reactive[Timer] = reactive(Timer, always_update=True, repaint=False)
+    muted: reactive[bool] = reactive(False, repaint=False)
 
     def __init__(self, clock: Clock, *, id: str | None = None) -> None:
         super().__init__(id=id)
