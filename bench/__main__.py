@@ -34,7 +34,7 @@ METHOD = """
 - **Participants**: simulated browser tabs (`bench/clients.py`, the project's
   `TermClient`): follow the join link keeping cookies, open `/ws` with an Origin header,
   send the page's `stdin`/`resize`/`ping` packets; textual-serve spawns one real
-  `python -m retro_tui participant` process per tab. Each tab's output is decoded by
+  `python -m retro_tui.participant` process per tab. Each tab's output is decoded by
   pyte; a condition on the screen is time-stamped when the frame that makes it true is
   decoded. The tabs run in tab worker processes (`bench/tabworker.py`; one per core
   unless `--tab-workers` says otherwise), dealt out in turn, while the benchmark process

@@ -89,7 +89,7 @@ class Host:
         found = []
         for child in self.host_process().children(recursive=True):
             with contextlib.suppress(psutil.Error):
-                if "participant" in child.cmdline():
+                if "retro_tui.participant" in child.cmdline():
                     found.append(child)
         return found
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 from pathlib import Path
@@ -325,34 +324,9 @@ async def _serve(ctx: Context, session_id: str, options: Any) -> None:
 @main.command("participant", hidden=True)
 def participant() -> None:
     """The app each browser tab runs (started by the web server, not by people)."""
-    from retro_tui.ui.entry import run_participant
+    from retro_tui.participant import main as run
 
-    hub_path = os.environ.get("RETRO_TUI_HUB", "")
-    identity = os.environ.get("RETRO_TUI_IDENTITY", "")
-    role = os.environ.get("RETRO_TUI_ROLE", "participant")
-    if not hub_path or not identity:
-        _fail("this command is started by `retro-tui host`/`serve` for each browser tab")
-    _yield_to_the_host()
-    run_participant(hub_path, identity, role)
-
-
-PARTICIPANT_NICENESS = 10
-
-
-def _yield_to_the_host() -> None:
-    """Run one person's screen at a lower priority than the host.
-
-    The host process (hub + web server) is on everyone's path: it acknowledges votes and
-    relays every screen. With many tabs on few cores, participant apps redrawing at once
-    would otherwise starve it, and every ack and relayed frame would wait behind them.
-    Each app leads its own session, so with Linux's autogroup scheduling its group's
-    niceness is what counts against the host; set both.
-    """
-    if hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(PARTICIPANT_NICENESS)
-    with contextlib.suppress(OSError):
-        Path("/proc/self/autogroup").write_text(str(PARTICIPANT_NICENESS))
+    sys.exit(run())
 
 
 def _run_board(ctx: Context, *, session_id: str | None, host_options: Any = None) -> None:

@@ -32,7 +32,7 @@ class HostOptions:
 
 def participant_command() -> str:
     """The shell command textual-serve runs for each browser tab."""
-    return f"exec {shlex.quote(sys.executable)} -m retro_tui participant"
+    return f"exec {shlex.quote(sys.executable)} -m retro_tui.participant"
 
 
 @dataclass

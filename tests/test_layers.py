@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -59,11 +60,53 @@ def test_domain_does_no_io(path: Path) -> None:
     assert not (_imports(path) & forbidden)
 
 
+ENTRY_POINTS = ("cli.py", "participant.py")  # they start the UI; nothing imports them
+
+
 def test_no_module_outside_ui_imports_ui() -> None:
     offenders = []
     for path in PACKAGE.rglob("*.py"):
-        if "ui" in path.relative_to(PACKAGE).parts or path.name == "cli.py":
+        if "ui" in path.relative_to(PACKAGE).parts or path.name in ENTRY_POINTS:
             continue
         if _imports(path) & {"textual"} or "retro_tui.ui" in path.read_text(encoding="utf-8"):
             offenders.append(str(path.relative_to(PACKAGE)))
     assert offenders == []
+
+
+def test_a_tabs_process_loads_only_what_a_participant_needs() -> None:
+    """Each browser tab runs `python -m retro_tui.participant`; what it imports is paid in
+    start-up time and memory once per tab, so the CLI, the store, the web server and the
+    follow-up screens stay out of it."""
+    probe = (
+        "import sys, retro_tui.participant, retro_tui.ui.entry\n"
+        "from retro_tui.ui.app import make_app\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    unwanted = {
+        "click",
+        "tinydb",
+        "aiohttp",
+        "textual_serve",
+        "retro_tui.cli",
+        "retro_tui.store",
+        "retro_tui.hub.hub",
+        "retro_tui.web.server",
+        "retro_tui.ui.screens.picker",
+        "retro_tui.ui.screens.insights",
+        "retro_tui.ui.screens.action_items",
+    }
+    assert "textual.app" in loaded and "retro_tui.ui.screens.board" in loaded
+    assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
+
+
+def test_a_tabs_process_refuses_to_start_by_hand() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RETRO_TUI_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "retro_tui.participant"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 2 and "started by" in done.stderr

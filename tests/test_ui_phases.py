@@ -158,3 +158,42 @@ async def test_clicking_a_topic_twice_makes_it_current(quiet_env: Path) -> None:
         await pilot.click(table, offset=(10, 2))  # header is row 0; the second topic is row 2
         await pilot.click(table, offset=(10, 2))
         await wait_until(pilot, lambda: hub.session.current_topic == ranked[1], "clicked topic")
+
+
+async def test_a_board_opened_mid_retro_shows_only_its_pane_ready_to_use(quiet_env: Path) -> None:
+    """The discuss, actions and close panes are made when their phase first comes (a
+    browser tab's memory). A board that opens in the middle (a resumed session, someone
+    joining late) must still show exactly that pane, drawn, with the keyboard in it."""
+    from textual.widgets import ContentSwitcher
+
+    clock = FakeClock()
+    launcher = make_launcher(quiet_env, clock)
+    session = launcher.create_session(format_key="went-well", title="Sprint 9", team="Web")
+    client = await launcher.open(session.id)
+    await client.send(c.GoToPhase(phase="write"))
+    await client.send(c.AddCard(column="went-well", text="Pairing helped"))
+    await client.send(c.AddCard(column="to-improve", text="Slow deploys"))
+    for _ in range(3):  # group, vote, discuss
+        await client.send(c.NextPhase())
+    await launcher.close()
+
+    app = make_app(launcher=make_launcher(quiet_env, clock), session_id=session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board, hub = await open_board(pilot)
+        assert hub.session.phase is Phase.DISCUSS
+        await wait_until(pilot, lambda: "Slow deploys" in screen_text(app), "the discuss table")
+        switcher = board.query_one(ContentSwitcher)
+        assert [pane.id for pane in switcher.children if pane.display] == ["pane-discuss"]
+        await wait_until(pilot, lambda: app.focused is not None, "focus")
+        assert app.focused is not None and app.focused.id == "discuss-table"
+        await pilot.press("down", "enter")  # the second topic becomes the current one
+        second = hub.session.cards[1].id
+        await wait_until(pilot, lambda: hub.session.current_topic == second, "current topic")
+
+        await pilot.press("greater_than_sign")  # actions: made ahead, while discussing
+        await wait_until(pilot, lambda: hub.session.phase is Phase.ACTIONS, "actions")
+        await wait_until(
+            pilot,
+            lambda: [p.id for p in switcher.children if p.display] == ["pane-actions"],
+            "only the actions pane",
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -18,12 +19,12 @@ from retro_tui.client import HubClient
 from retro_tui.clock import Clock, utc_now
 from retro_tui.domain.model import Session
 from retro_tui.ui.ports import Launcher
-from retro_tui.ui.screens.action_items import ActionItemsScreen
 from retro_tui.ui.screens.board import BoardScreen
 from retro_tui.ui.screens.disconnected import DisconnectedDialog
-from retro_tui.ui.screens.insights import InsightsScreen
 from retro_tui.ui.screens.join import JoinScreen
-from retro_tui.ui.screens.picker import PickerScreen
+
+if TYPE_CHECKING:  # imported where used: a participant's process never needs them
+    from retro_tui.ui.screens.picker import PickerScreen
 
 Connect = Callable[[], Awaitable[HubClient]]
 
@@ -66,6 +67,8 @@ class RetroApp(App[None]):
             self.push_screen(self._picker())
 
     def _picker(self) -> PickerScreen:
+        from retro_tui.ui.screens.picker import PickerScreen
+
         assert self.launcher is not None
         return PickerScreen(self.launcher, followup=self.sessions_folder() is not None)
 
@@ -121,7 +124,7 @@ class RetroApp(App[None]):
             client = await self.launcher.open(session_id)
         except Exception as error:  # the store and launcher raise their own errors with sentences
             self.notify(f"Could not open the session: {error}", severity="error", markup=False)
-            if not isinstance(self.screen, PickerScreen):
+            if not _is_followup_or_picker(self.screen, picker_only=True):
                 self._show(self._picker())
             return
         self.client = client
@@ -143,6 +146,9 @@ class RetroApp(App[None]):
         folder = self.sessions_folder()
         if folder is None:
             return
+        from retro_tui.ui.screens.action_items import ActionItemsScreen
+        from retro_tui.ui.screens.insights import InsightsScreen
+
         if isinstance(self.screen, ActionItemsScreen | InsightsScreen):
             self.pop_screen()
         today = lambda: self.clock().date()  # noqa: E731
@@ -170,8 +176,7 @@ class RetroApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers exactly the board actions the keys offer right now."""
         yield from super().get_system_commands(screen)
-        followup_here = isinstance(screen, PickerScreen | ActionItemsScreen | InsightsScreen)
-        if followup_here and self.sessions_folder() is not None:
+        if self.sessions_folder() is not None and _is_followup_or_picker(screen):
             yield SystemCommand(
                 "Action items (ctrl+o)",
                 "Action items across the team's retros",
@@ -237,3 +242,15 @@ def make_app(
         clock=clock,
         muted=muted,
     )
+
+
+def _is_followup_or_picker(screen: Screen[object], *, picker_only: bool = False) -> bool:
+    """Asked only on a facilitator's app: participants never load these screens' modules,
+    since each browser tab's process pays for what it imports (bench/, memory)."""
+    from retro_tui.ui.screens.action_items import ActionItemsScreen
+    from retro_tui.ui.screens.insights import InsightsScreen
+    from retro_tui.ui.screens.picker import PickerScreen
+
+    if picker_only:
+        return isinstance(screen, PickerScreen)
+    return isinstance(screen, PickerScreen | ActionItemsScreen | InsightsScreen)

@@ -4,7 +4,7 @@ participant's app. Kept apart from `app.py` so the CLI imports one small module.
 A browser tab starts a participant process, so its start-up is on every join's critical
 path and its memory is paid once per tab: the hosting side (web server, aiohttp,
 textual-serve, jinja2), the store and the launcher are imported only where they are used.
-Measure with `python -X importtime -m retro_tui participant`.
+Measure with `python -X importtime -m retro_tui.participant`.
 """
 
 from __future__ import annotations

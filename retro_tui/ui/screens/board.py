@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from retro_tui.client import HubClient
 from retro_tui.clock import Clock
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Session
-from retro_tui.domain.phases import Phase
+from retro_tui.domain.phases import PHASE_ORDER, Phase
 from retro_tui.domain.views import BoardView
 from retro_tui.ui import keys
 from retro_tui.ui.screens.board_actions import BoardActions
@@ -50,6 +51,15 @@ PANES: dict[Phase, str] = {
     Phase.DISCUSS: "pane-discuss",
     Phase.ACTIONS: "pane-actions",
     Phase.CLOSE: "pane-close",
+}
+
+# Made when their phase first comes: each browser tab's process pays for its widgets
+# (about 2 MB for these four, measured with bench/), and many retros skip some phases.
+LATER_PANES: dict[str, type[ReviewPane | DiscussPane | ActionsPane | ClosePane]] = {
+    "pane-review": ReviewPane,
+    "pane-discuss": DiscussPane,
+    "pane-actions": ActionsPane,
+    "pane-close": ClosePane,
 }
 
 
@@ -162,11 +172,7 @@ class BoardScreen(BoardActions):
         yield Static(id="problem", markup=False)
         with ContentSwitcher(id="phases", initial="pane-checkin"):
             yield CheckinPane(id="pane-checkin")
-            yield ReviewPane(id="pane-review")
             yield ColumnsBoard(id="pane-board").data_bind(grouping=BoardScreen.grouping)
-            yield DiscussPane(id="pane-discuss")
-            yield ActionsPane(id="pane-actions")
-            yield ClosePane(id="pane-close")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -206,8 +212,7 @@ class BoardScreen(BoardActions):
         self._show_hint()
         if session.phase is not self._phase:
             self._phase = session.phase
-            self.query_one(ContentSwitcher).current = PANES[session.phase]
-            self.call_after_refresh(self._focus_pane)
+            self._show_pane(session.phase)
         # Only the pane on screen follows the board; a hidden one catches up when shown.
         pane = self.query_one(ContentSwitcher).visible_content
         if pane is not None:
@@ -245,6 +250,34 @@ class BoardScreen(BoardActions):
     def _show_hint(self) -> None:
         if self.view is not None and self.is_mounted:
             set_text(self.query_one("#phase-hint", Static), phase_hint(self.view, self.grouping))
+
+    def _show_pane(self, phase: Phase) -> None:
+        """Switch to the phase's pane, making it first if needed, and make the next
+        phase's pane ahead of time so moving on finds it ready."""
+        switcher = self.query_one(ContentSwitcher)
+        pane_id = PANES[phase]
+        mounting = self._make_pane(switcher, pane_id, shown=True)
+        switcher.current = pane_id
+        if mounting is None:
+            self.call_after_refresh(self._focus_pane)
+        else:
+            self.run_worker(self._focus_when_mounted(mounting), group="pane", exclusive=True)
+        later = PHASE_ORDER[phase.order + 1 :]
+        if later:
+            self._make_pane(switcher, PANES[later[0]], shown=False)
+
+    def _make_pane(
+        self, switcher: ContentSwitcher, pane_id: str, *, shown: bool
+    ) -> AwaitMount | None:
+        if pane_id not in LATER_PANES or switcher.query_children(f"#{pane_id}"):
+            return None
+        pane = LATER_PANES[pane_id](id=pane_id)
+        pane.display = shown  # the switcher hides only the children it started with
+        return switcher.mount(pane)  # a pane draws its view when mounted
+
+    async def _focus_when_mounted(self, mounting: AwaitMount) -> None:
+        await mounting
+        self._focus_pane()
 
     def _focus_pane(self) -> None:
         pane = self.query_one(ContentSwitcher).visible_content

@@ -64,4 +64,5 @@ class CheckinPane(VerticalScroll):
         self._list.update(checkin_table(view))
 
     def on_mount(self) -> None:
-        self.watch_view(self.view)
+        # `is_mounted` turns true only after this handler; draw the view just after it.
+        self.call_later(lambda: self.watch_view(self.view))

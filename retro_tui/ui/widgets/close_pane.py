@@ -61,4 +61,5 @@ class ClosePane(VerticalScroll):
             self._text.update(close_text(view))
 
     def on_mount(self) -> None:
-        self.watch_view(self.view)
+        # `is_mounted` turns true only after this handler; draw the view just after it.
+        self.call_later(lambda: self.watch_view(self.view))

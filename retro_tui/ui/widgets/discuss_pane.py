@@ -163,4 +163,5 @@ class DiscussPane(Horizontal):
         self.query_one("#discuss-now-label", Static).update(label)
 
     def on_mount(self) -> None:
-        self.watch_view(self.view)
+        # `is_mounted` turns true only after this handler; draw the view just after it.
+        self.call_later(lambda: self.watch_view(self.view))

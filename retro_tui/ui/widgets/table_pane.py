@@ -42,6 +42,8 @@ class KeyedTable(DataTable[Text]):
     def on_mount(self) -> None:
         for label, width in self._spec:
             self.add_column(label, width=width or self._flex_width(), key=label)
+        if self._rows:  # filled by a pane mounted with its view, before these columns
+            self.fill(self._rows)
 
     def _flex_width(self) -> int:
         fixed = sum(width or 0 for _, width in self._spec)
@@ -65,6 +67,8 @@ class KeyedTable(DataTable[Text]):
 
     def fill(self, rows: Rows) -> None:
         self._rows = rows
+        if not self.columns:
+            return  # not mounted yet: on_mount fills it
         keep = self.highlighted_key()
         self.clear()
         width = self._flex_width()
@@ -120,7 +124,8 @@ class TablePane(Vertical):
         self.show_detail()
 
     def on_mount(self) -> None:
-        self.watch_view(self.view)
+        # `is_mounted` turns true only after this handler; draw the view just after it.
+        self.call_later(lambda: self.watch_view(self.view))
 
     def watch_view(self, view: BoardView | None) -> None:
         """Fill the intro and the table from the board."""
