@@ -98,3 +98,28 @@ async def test_timer_keys_and_time_up(quiet_env: Path) -> None:
         await pilot.press("R")
         await wait_until(pilot, lambda: hub.session.timer.remaining == 7 * 60, "reset")
         await wait_until(pilot, lambda: timer.has_class("-ready"), "ready again")
+
+
+async def test_a_long_column_says_how_many_cards_are_out_of_sight(quiet_env: Path) -> None:
+    """Columns have no scrollbar (repainting its thumb for every card added out of sight
+    redrew whole columns); the heading counts the cards above and below instead."""
+    launcher = make_launcher(quiet_env)
+    session = launcher.create_session(format_key="went-well", title="Sprint 14", team="Web")
+    app = make_app(launcher=launcher, session_id=session.id)
+    async with app.run_test(size=(100, 24)) as pilot:
+        board, hub = await open_board(pilot)
+        await board.client.send(c.GoToPhase(phase="write"))
+        for n in range(12):
+            await board.client.send(c.AddCard(column="went-well", text=f"Card {n}"))
+        column = board.columns_board.columns()[0]
+        await wait_until(pilot, lambda: len(column.items) == 12, "twelve cards")
+        heading = lambda: screen_text(app).splitlines()[6]  # noqa: E731
+        await wait_until(pilot, lambda: "Went well  12  ↓" in heading(), "cards below")
+        below = column.cards.out_of_sight[1]
+        assert 0 < below < 12 and column.cards.out_of_sight[0] == 0
+
+        column.cards.focus()
+        await pilot.press(*["down"] * 11)  # to the last card: the list scrolls
+        await wait_until(pilot, lambda: board.selected_target() == hub.session.cards[-1].id, "last")
+        await wait_until(pilot, lambda: "↑" in heading() and "↓" not in heading(), "cards above")
+        assert "Card 11" in screen_text(app) and "Card 0" not in screen_text(app)

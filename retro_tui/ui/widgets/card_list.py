@@ -55,8 +55,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
     DEFAULT_CSS = """
     CardList {
         height: 1fr;
-        scrollbar-gutter: stable;
-        scrollbar-size-vertical: 1;
+        scrollbar-size-vertical: 0;
         &:focus { background: $accent 10%; }
         & > .card { background: $boost; }
         & > .card--hidden { color: $text-muted; }
@@ -71,8 +70,12 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
     }
     """
 
-    class Chosen(Message):
-        """An item was clicked (the board moves focus here)."""
+    class Overflow(Message):
+        """How many items are out of sight changed; the column's heading says so.
+
+        There is no scrollbar: its thumb changes with every card added out of sight,
+        and repainting it made each new card redraw the whole column on every screen.
+        """
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,6 +87,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         self._blocks: dict[tuple[BoardItem, _Look], list[Strip]] = {}
         self._styles: dict[tuple[str, ...], Style] = {}
         self._blanks: dict[int, Strip] = {}
+        self.out_of_sight = (0, 0)  # items above and below what is shown
 
     # --- what the board calls ------------------------------------------------------------
     @property
@@ -158,6 +162,19 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         self._rebuild()
         self.refresh()
 
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._count_out_of_sight()
+
+    def _count_out_of_sight(self) -> None:
+        top = self.scroll_offset.y
+        bottom = top + self.size.height
+        above = sum(1 for _, end in self._spans if end - 1 <= top)  # end - 1: the margin
+        below = sum(1 for start, _ in self._spans if start >= bottom)
+        if (above, below) != self.out_of_sight:
+            self.out_of_sight = (above, below)
+            self.post_message(self.Overflow())
+
     def on_focus(self) -> None:
         if self.cursor < 0 and self.items:
             self.cursor = 0
@@ -199,6 +216,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines, self._spans = lines, spans
         self._set_virtual_size(Size(width, len(lines)))
         self._refresh_changed(old, lines)
+        self._count_out_of_sight()
 
     def _blank(self, width: int) -> Strip:
         """The margin line, one object per width so an unchanged one is not repainted."""
@@ -212,8 +230,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
 
         Setting `virtual_size` asks for a full layout; what it changes for a scroll view
         (scroll limits, scrollbar thumb) is what `_scroll_update` does during a layout, so
-        that is called directly (Textual is pinned). A layout still happens when the
-        scrollbar appears or goes, since that changes what is on screen.
+        that is called directly (Textual is pinned).
         """
         if size == self.virtual_size:
             return
@@ -284,6 +301,5 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
             if start <= line < end:
                 self.focus()
                 self.select(index)
-                self.post_message(self.Chosen())
                 return
         self.focus()

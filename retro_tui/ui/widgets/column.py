@@ -33,6 +33,7 @@ class ColumnWidget(Vertical):
         self.spec = spec
         self._title = Static(classes="column-title", markup=False)
         self._title_text: Text | None = None
+        self._count = 0
         self._prompt = Static(Text(spec.prompt), classes="column-prompt", markup=False)
         self.cards = CardList()
 
@@ -55,12 +56,25 @@ class ColumnWidget(Vertical):
 
     def show(self, items: tuple[BoardItem, ...], count: int) -> None:
         """The heading's count and the items; unchanged parts are not redrawn."""
-        title = Text.assemble((self.spec.title, "bold"), (f"  {count}", "dim"))
+        self._count = count
+        self.cards.show(items)
+        self._show_title()
+
+    def on_card_list_overflow(self) -> None:
+        self._show_title()
+
+    def _show_title(self) -> None:
+        """ "Went well  12  ↓4": the count, and how many cards are out of sight."""
+        title = Text.assemble((self.spec.title, "bold"), (f"  {self._count}", "dim"))
+        above, below = self.cards.out_of_sight
+        if above:
+            title.append(f"  ↑{above}", style="dim")
+        if below:
+            title.append(f"  ↓{below}", style="dim")
         old = self._title_text
         if title != old:
             self._title_text = title
-            # A longer count only needs a layout when the heading might wrap.
+            # A longer heading only needs a layout when it might wrap.
             fits = self._title.content_size.width
             wraps = old is None or max(old.cell_len, title.cell_len) > fits
             self._title.update(title, layout=wraps)
-        self.cards.show(items)

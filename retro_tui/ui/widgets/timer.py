@@ -96,11 +96,15 @@ class TimerDisplay(Vertical):
         state = timer_state(timer, now)
         shown = (clock_text(timer.remaining_at(now)), STATE_LABELS[state], self.muted)
         if shown != self._shown:  # an idle board must not redraw twice a second
+            before = self._shown
             self._shown = shown
             self._digits.update(shown[0])
-            self._state.update(shown[1] + (" · bell off" if self.muted else ""))
-            for name in STATE_LABELS:
-                self.set_class(name == state, f"-{name}")
+            if before is None or before[1:] != shown[1:]:
+                # Only when the state changes: a label's update lays the screen out again,
+                # which once a second cost each participant more than the digits.
+                self._state.update(shown[1] + (" · bell off" if self.muted else ""))
+                for name in STATE_LABELS:
+                    self.set_class(name == state, f"-{name}")
         if state == "up" and timer.deadline is not None and self._rung_for != timer.deadline:
             self._rung_for = timer.deadline
             self.post_message(self.TimeUp())
