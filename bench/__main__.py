@@ -40,8 +40,9 @@ METHOD = """
   unless `--tab-workers` says otherwise), dealt out in turn, while the benchmark process
   only coordinates them. In a real retro the browsers are on other machines; here they
   share the cores with the host and the participants, so the workers raise their
-  priority (niceness -5, and -5 for the benchmark's autogroup, which the host it starts
-  shares) lest their own lag become part of every figure. Their stamps, and the moment
+  priority (niceness -5, and -5 for the benchmark's autogroup) lest their own lag become
+  part of every figure. The host runs in a session of its own at normal priority, as in
+  a facilitator's terminal. Their stamps, and the moment
   the writer's Enter is sent, are `perf_counter` (CLOCK_MONOTONIC: one clock for every
   process), so they compare across processes.
 - **Join**: tabs arrive a few at a time (as many at once as there are cores); time from

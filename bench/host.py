@@ -51,6 +51,9 @@ class Host:
             stdout=asyncio.subprocess.PIPE,
             stderr=self.stderr,
             env=env,
+            # Its own session, as a facilitator's terminal is: Linux schedules sessions as
+            # groups, so the host must not share the tab workers' raised priority.
+            start_new_session=True,
         )
         assert self.process.stdout is not None
         async with asyncio.timeout(30):

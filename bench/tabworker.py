@@ -6,8 +6,8 @@ starved for seconds, the host's websocket heartbeat dropped the tabs, and the qu
 of a hundred pyte screens became part of every figure. So `LiveRun` (bench/live.py)
 spreads the tabs over several of these processes, and each raises its own priority
 (niceness -5, and the same for its autogroup, since Linux schedules each session as a
-group; the group is the benchmark's session, the host's too; `TabPool.close` puts its
-niceness back). Not allowed (not root): left as is.
+group; the group is the benchmark's session, not the host's, which runs in a session
+of its own; `TabPool.close` puts its niceness back). Not allowed (not root): left as is.
 No `setsid`: the workers stay in the benchmark's session, and end with it.
 
 `python -m bench.tabworker` speaks JSON lines. Requests on stdin carry an `id` and an

@@ -80,6 +80,7 @@ class SocketClient(HubClient):
         self._pending: dict[int, asyncio.Future[None]] = {}
         self._join: asyncio.Future[str] | None = None
         self._view: BoardView | None = None
+        self._wire_view: object = None  # the newest view, decoded when asked for
         self._changed = asyncio.Event()
         self._closed: str | None = None
         self._task: asyncio.Task[None] | None = None
@@ -115,7 +116,9 @@ class SocketClient(HubClient):
     def _dispatch(self, message: dict[str, Any]) -> None:
         kind = message["t"]
         if kind == "view":
-            self._view = view_from_wire(message.get("view"))
+            # Decoded in next_view: views that arrive while the app is busy replace each
+            # other unread, and a connection used only to send (a vote) never decodes one.
+            self._wire_view = message.get("view")
             self._changed.set()
         elif kind in ("ack", "nack"):
             future = self._pending.pop(message.get("id", -1), None)
@@ -165,6 +168,16 @@ class SocketClient(HubClient):
         self._changed.clear()
         if self._closed is not None:
             raise ConnectionError(self._closed)
+        if self._wire_view is not None:
+            wire, self._wire_view = self._wire_view, None
+            try:
+                self._view = view_from_wire(wire)
+            except ProtocolError as error:
+                self._fail(str(error))
+                if self._task is not None:
+                    self._task.cancel()
+                self._writer.close()
+                raise ConnectionError(str(error)) from None
         assert self._view is not None
         return self._view
 

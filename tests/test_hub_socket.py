@@ -153,3 +153,55 @@ async def test_frozen_reader_does_not_block_the_hub(
         )
     assert len(hub.session.cards) == 300
     writer.close()
+
+
+async def _fake_hub(lines: list[bytes]) -> tuple[asyncio.AbstractServer, str]:
+    """A socket that greets a client, then sends `lines` (a hub that misbehaves)."""
+    from tests.fault_support import short_socket_dir
+
+    path = str(short_socket_dir() / "hub.sock")
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\n")
+        writer.write(b'{"t": "welcome", "you": null}\n' + b"".join(lines))
+        await writer.drain()
+        await reader.read()  # keep the connection until the client goes
+
+    return await asyncio.start_unix_server(serve, path), path
+
+
+async def test_a_client_decodes_only_the_newest_of_several_views(
+    served: tuple[Hub, HubServer, LocalClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Views that arrive while the app is busy replace each other unread (decoding a
+    view is most of a client's cost per change; a vote storm's clients never ask)."""
+    import retro_tui.client as client_module
+
+    decoded: list[object] = []
+    real = client_module.view_from_wire
+    monkeypatch.setattr(client_module, "view_from_wire", lambda w: decoded.append(w) or real(w))
+    hub, server, fac = served
+    maya = await SocketClient.connect(server.path, "maya", Role.PARTICIPANT)
+    await maya.join("Maya")
+    await fac.send(c.GoToPhase(phase="write"))
+    for n in range(5):
+        await fac.send(c.AddCard(column="good", text=f"Card {n}"))
+    await asyncio.sleep(0.2)  # all five views are on maya's side, none asked for yet
+    assert decoded == []
+    view = await maya.next_view()
+    assert view.session.revision == hub.session.revision
+    assert len(view.session.cards) == 5 and len(decoded) == 1
+    await maya.close()
+
+
+async def test_a_malformed_view_from_the_hub_ends_the_connection_with_the_reason() -> None:
+    bad = b'{"t": "view", "view": {"session": {"cards": "not a list"}}}\n'
+    fake, path = await _fake_hub([bad])
+    try:
+        client = await SocketClient.connect(path, "maya", Role.PARTICIPANT)
+        with pytest.raises(ConnectionError, match="bad view"):
+            await asyncio.wait_for(client.next_view(), 5)
+        with pytest.raises(ConnectionError):
+            await client.send(c.AddCard(column="good", text="after the bad view"))
+    finally:
+        fake.close()

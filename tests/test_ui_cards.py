@@ -38,10 +38,11 @@ async def test_edit_move_and_delete_own_card(quiet_env: Path) -> None:
         await wait_until(pilot, lambda: len(column.items) == 2, "cards")
         # The mouse selects a card too. The first is two lines (its text, "— you") and a
         # blank line, so the second starts on line 3.
+        second, first = hub.session.cards[1].id, hub.session.cards[0].id
         await pilot.click(column.cards, offset=(3, 3))
-        assert board.selected_target() == hub.session.cards[1].id
+        await wait_until(pilot, lambda: board.selected_target() == second, "second selected")
         await pilot.click(column.cards, offset=(3, 0))
-        assert board.selected_target() == hub.session.cards[0].id
+        await wait_until(pilot, lambda: board.selected_target() == first, "first selected")
 
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, TextDialog), "edit dialog")

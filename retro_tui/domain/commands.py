@@ -264,8 +264,7 @@ def command_from_wire(data: object) -> Command:
     cls = COMMANDS.get(name) if isinstance(name, str) else None
     if cls is None:
         raise Refused(f"Unknown command {str(name)[:40]!r}.")
-    hints = get_type_hints(cls)
-    fields = {f.name for f in dataclasses.fields(cls)}
+    hints, fields = _shape(cls)
     args: dict[str, Any] = {}
     for key, value in data.items():
         if key == "name":
@@ -276,3 +275,15 @@ def command_from_wire(data: object) -> Command:
             raise Refused(f"{name}: field {key!r} has the wrong type.")
         args[key] = value
     return cls(**args)
+
+
+_SHAPES: dict[str, tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _shape(cls: type[Command]) -> tuple[dict[str, Any], frozenset[str]]:
+    """A command class's field types and names; resolving the hints is slow, so once."""
+    shape = _SHAPES.get(cls.name)
+    if shape is None:
+        fields = frozenset(f.name for f in dataclasses.fields(cls))
+        shape = _SHAPES[cls.name] = (get_type_hints(cls), fields)
+    return shape
