@@ -39,6 +39,7 @@ from retro_tui.ui.widgets.presence import PresenceBar
 from retro_tui.ui.widgets.quiet import set_text
 from retro_tui.ui.widgets.review_pane import ReviewPane
 from retro_tui.ui.widgets.timer import TimerDisplay
+from retro_tui.ui.workarounds import release_closed_widgets_styles
 
 Exporter = Callable[[Session], Path]
 
@@ -177,6 +178,9 @@ class BoardScreen(BoardActions):
 
     def on_mount(self) -> None:
         self.follow_hub()
+
+    def on_screen_resume(self) -> None:
+        release_closed_widgets_styles()  # a dialog has just closed
 
     def on_resize(self, event: events.Resize) -> None:
         # Short terminals (80x24) drop the column prompts to leave room for cards.

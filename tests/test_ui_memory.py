@@ -1,0 +1,45 @@
+"""A browser tab's process does not keep what it no longer shows."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from pathlib import Path
+
+from retro_tui.domain import commands as c
+from retro_tui.ui.app import make_app
+from retro_tui.ui.screens.text_dialog import PlainEditor, TextDialog
+from tests.ui_support import make_launcher, open_board, quiet_env, type_text, wait_until
+
+__all__ = ["quiet_env"]
+
+
+async def test_a_closed_dialogs_widgets_and_their_lines_are_freed(quiet_env: Path) -> None:
+    """Textual's `StylesCache.get_inner_outer` cache kept every closed widget's rendered
+    lines (Textualize/textual#6665): a participant grew ~1 MB per card written.
+    `retro_tui.ui.workarounds` empties it when a dialog closes.
+
+    Not covered: the editor itself stays referenced by Textual (its stopped blink timer
+    and context), about 0.5 MB per dialog; see BENCHMARKS.md."""
+    launcher = make_launcher(quiet_env)
+    session = launcher.create_session(format_key="went-well", title="Sprint 15", team="Web")
+    app = make_app(launcher=launcher, session_id=session.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board, hub = await open_board(pilot)
+        await board.client.send(c.GoToPhase(phase="write"))
+        closed: list[list[tuple[str, weakref.ref[object]]]] = []
+        for n in range(3):
+            await pilot.press("a")
+            await wait_until(pilot, lambda: isinstance(app.screen, TextDialog), "the dialog")
+            await pilot.pause()
+            widgets = [w for w in app.screen.walk_children() if not isinstance(w, PlainEditor)]
+            closed.append([(type(w).__name__, weakref.ref(w._styles_cache)) for w in widgets])
+            await type_text(pilot, f"card {n}")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda n=n: len(hub.session.cards) == n + 1, "the card")
+        await pilot.pause()
+        gc.collect()
+        # The newest dialog's lines go when the next one closes; the older ones are gone.
+        older = [pair for dialog in closed[:-1] for pair in dialog]
+        assert len(older) > 6
+        assert [name for name, ref in older if ref() is not None] == []
