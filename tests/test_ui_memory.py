@@ -37,6 +37,15 @@ async def test_a_closed_dialogs_widgets_and_their_lines_are_freed(quiet_env: Pat
             await type_text(pilot, f"card {n}")
             await pilot.press("enter")
             await wait_until(pilot, lambda n=n: len(hub.session.cards) == n + 1, "the card")
+            await wait_until(
+                pilot,
+                lambda n=n: (
+                    app.screen is board
+                    and board.view is not None
+                    and len(board.view.session.cards) == n + 1
+                ),
+                "back on the board",
+            )
         await pilot.pause()
         gc.collect()
         # The newest dialog's lines go when the next one closes; the older ones are gone.
