@@ -7,6 +7,7 @@ problem comes back).
 from __future__ import annotations
 
 from textual._styles_cache import StylesCache
+from textual.dom import DOMNode
 
 
 def release_closed_widgets_styles() -> None:
@@ -19,3 +20,15 @@ def release_closed_widgets_styles() -> None:
     saves building two styles, so emptying it when a dialog closes costs nothing.
     """
     StylesCache.get_inner_outer.cache_clear()
+
+
+def forget_watches_of(node: DOMNode) -> None:
+    """Drop the watches `node` put on the app, so a closed widget can be freed.
+
+    `DOMNode.watch(self.app, "theme", …)` (TextArea does it) keeps `(node, callback)` in
+    the app's watcher list until the theme next changes, so every closed text dialog's
+    editor stayed in memory (~0.5 MB each). Call from the widget's `on_unmount`.
+    """
+    watchers: dict[str, list[tuple[object, object]]] = getattr(node.app, "__watchers", {})
+    for name, entries in watchers.items():
+        watchers[name] = [(owner, callback) for owner, callback in entries if owner is not node]

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from retro_tui.domain import text as limits
+from retro_tui.ui.workarounds import forget_watches_of
 
 
 class PlainEditor(TextArea):
@@ -28,6 +29,9 @@ class PlainEditor(TextArea):
 
     def action_newline(self) -> None:
         self.insert("\n")
+
+    def on_unmount(self) -> None:
+        forget_watches_of(self)
 
 
 class TextDialog(ModalScreen[str | None]):
