@@ -119,6 +119,11 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
                 Region(0, start, 1, max(1, end - start)), animate=False, immediate=True
             )
 
+    def choose(self, index: int) -> None:
+        """Take the keyboard and select item `index` (a click, an arrow key, a follow)."""
+        self.focus()
+        self.select(index)
+
     def index_of(self, item_id: str) -> int:
         return next((i for i, item in enumerate(self.items) if item.id == item_id), -1)
 
@@ -299,7 +304,6 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         line = event.y + self.scroll_offset.y
         for index, (start, end) in enumerate(self._spans):
             if start <= line < end:
-                self.focus()
-                self.select(index)
+                self.choose(index)
                 return
         self.focus()

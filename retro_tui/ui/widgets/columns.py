@@ -87,8 +87,7 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
         for column in self.columns():
             for index, item in enumerate(column.items):
                 if item.id == old.id or cards & {c.id for c in item.cards}:
-                    column.cards.focus()
-                    column.cards.select(index)
+                    column.cards.choose(index)
                     return
         home = self._columns.get(old.column)
         if home is not None:
@@ -130,8 +129,7 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
         for column in self.columns():
             index = column.cards.index_of(item_id)
             if index >= 0:
-                column.cards.focus()
-                column.cards.select(index)
+                column.cards.choose(index)
                 return
 
     # --- navigation ----------------------------------------------------------------
@@ -148,6 +146,4 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
         col_index = columns.index(column) + dx
         if not 0 <= col_index < len(columns):
             return
-        neighbour = columns[col_index].cards
-        neighbour.focus()
-        neighbour.select(max(cards.cursor, 0))
+        columns[col_index].cards.choose(max(cards.cursor, 0))
