@@ -191,7 +191,7 @@ def actions(
     click_ctx.obj = _Folder(folder)
     if click_ctx.invoked_subcommand is not None:
         return
-    from retro_tui.followup import collect, filter_rows
+    from retro_tui.reports.followup import collect, filter_rows
 
     rows = filter_rows(
         collect(_load_all(_store(folder)), _today(today)),
@@ -219,7 +219,7 @@ def _set_status(
 ) -> None:
     """Write the new status into the newest session that mentions the item, under its lock."""
     from retro_tui.domain.model import ActionStatus
-    from retro_tui.followup import FollowupError, collect, find_row, with_status
+    from retro_tui.reports.followup import FollowupError, collect, find_row, with_status
     from retro_tui.store import SessionLocked, StoreError
 
     status = ActionStatus(status_name)
@@ -300,7 +300,7 @@ def _days(value: float | None) -> str:
 
 
 def _insight_lines(found: Any) -> list[str]:
-    from retro_tui.insights import sparkline
+    from retro_tui.reports.insights import sparkline
 
     out = [f"{found.team} — {found.sessions} retros, {found.first} to {found.last}", ""]
     roti = [p.average for p in found.roti]
@@ -384,8 +384,8 @@ def insights_command(
     Computed on this machine from the session files; nothing goes over the network.
     """
     from retro_tui.domain.text import name_key
-    from retro_tui.insights import insights
-    from retro_tui.similarity import DEFAULT_THRESHOLD
+    from retro_tui.reports.insights import insights
+    from retro_tui.reports.similarity import DEFAULT_THRESHOLD
 
     folder = _folder(click_ctx, sessions_dir)
     sessions = _load_all(_store(folder))

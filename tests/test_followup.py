@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retro_tui.domain.model import ActionStatus, ReviewDecision, Session
-from retro_tui.followup import (
+from retro_tui.reports.followup import (
     ActionRow,
     AmbiguousAction,
     MentionKind,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from retro_tui.domain.model import Session
-from retro_tui.insights import (
+from retro_tui.reports.insights import (
     NON_PROBLEM_COLUMNS,
     SPARK_BARS,
     completion_per_retro,
@@ -25,7 +25,7 @@ from retro_tui.insights import (
     sparkline,
     team_sessions,
 )
-from retro_tui.similarity import TextItem, cluster, concepts, similarity_matrix
+from retro_tui.reports.similarity import TextItem, cluster, concepts, similarity_matrix
 from tests.history import MARKETING, PLATFORM, TODAY, History, build_history
 
 
@@ -64,7 +64,7 @@ def test_sparkline_scales_and_keeps_gaps() -> None:
 
 # --- actions and ROTI -------------------------------------------------------------------
 def test_completion_per_retro(everyone: list[Session]) -> None:
-    from retro_tui.followup import collect
+    from retro_tui.reports.followup import collect
 
     mine = team_sessions(everyone, "marketing")
     assert [s.team for s in mine] == [MARKETING] * 9
@@ -77,7 +77,7 @@ def test_completion_per_retro(everyone: list[Session]) -> None:
 
 
 def test_time_open(everyone: list[Session]) -> None:
-    from retro_tui.followup import collect
+    from retro_tui.reports.followup import collect
 
     stats = open_time(collect(team_sessions(everyone, MARKETING), TODAY))
     assert stats.open_items == 4 and stats.open_oldest_days == 105
@@ -211,8 +211,9 @@ def test_pure_modules_need_neither_textual_nor_click() -> None:
     import sys
 
     code = (
-        "import sys, retro_tui.followup, retro_tui.insights, retro_tui.similarity, "
-        "retro_tui.exchange; sys.exit(sorted({'textual', 'click'} & set(sys.modules)) or 0)"
+        "import sys, retro_tui.reports.followup, retro_tui.reports.insights, "
+        "retro_tui.reports.similarity, retro_tui.exchange; "
+        "sys.exit(sorted({'textual', 'click'} & set(sys.modules)) or 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -25,8 +25,8 @@ CORE_MODULES = [
     "retro_tui.launcher",
     "retro_tui.hosting",
     "retro_tui.web.server",
-    "retro_tui.followup",
-    "retro_tui.insights",
+    "retro_tui.reports.followup",
+    "retro_tui.reports.insights",
     "retro_tui.exchange",
 ]
 

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select
 
 from retro_tui.domain.model import ActionStatus, Session
-from retro_tui.followup import collect
+from retro_tui.reports.followup import collect
 from retro_tui.store import SessionStore
 from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.screens.action_items import ActionItemsScreen

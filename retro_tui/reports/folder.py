@@ -1,11 +1,11 @@
-"""Reading and changing action items across retros for the in-app follow-up screens.
+"""The sessions folder as the after-the-meeting reports read and change it.
 
-The same steps as `retro-tui actions` and `retro-tui insights` (see `cli_reports`): load
-every readable session, `followup.collect` the rows, and write a status change into the
-newest session that mentions the item, under that session's lock, with
-`followup.with_status`. No Textual here: these run in thread workers, which post what
-they return. Each call uses its own `SessionStore`, so a worker thread never shares the
-hub's store (and its cached files) with the event loop.
+One path for both front ends (`retro-tui actions`/`insights` and the app's follow-up
+screens): load every readable session, `followup.collect` the rows, and write a status
+change into the newest session that mentions the item, under that session's lock, with
+`followup.with_status`. Unreadable files are named, never raised. Each call opens its own
+`SessionStore`, so a UI worker thread never shares the hub's store (and its cached files)
+with the event loop. No Textual here: the screens run these in thread workers.
 """
 
 from __future__ import annotations
@@ -16,15 +16,27 @@ from pathlib import Path
 
 from retro_tui.domain.model import ActionStatus, Session
 from retro_tui.domain.text import name_key
-from retro_tui.followup import ActionRow, FollowupError, collect, with_status
-from retro_tui.insights import Insights, insights
-from retro_tui.store import SessionLocked, SessionStore, StoreError
-
-VERBS = {ActionStatus.DONE: "Done", ActionStatus.OPEN: "Reopened", ActionStatus.DROPPED: "Dropped"}
+from retro_tui.reports.followup import (
+    ActionRow,
+    FollowupError,
+    MentionKind,
+    collect,
+    find_row,
+    with_status,
+)
+from retro_tui.reports.insights import Insights, insights
+from retro_tui.store import SessionLocked, SessionStore, StoreError, StoreProblem
 
 
 class StatusRefused(Exception):
-    """A status change that cannot be made, with the sentence to show."""
+    """A status change that cannot be made, with the sentence to show.
+
+    `problems` names the files skipped while looking for the item.
+    """
+
+    def __init__(self, sentence: str, problems: tuple[StoreProblem, ...] = ()) -> None:
+        super().__init__(sentence)
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -32,7 +44,7 @@ class Loaded:
     """Every readable session of the folder and the files that could not be read."""
 
     sessions: tuple[Session, ...] = ()
-    problems: tuple[str, ...] = ()
+    problems: tuple[StoreProblem, ...] = ()
 
     def teams(self) -> list[str]:
         """Team names as last spelled, most recently active first."""
@@ -40,6 +52,10 @@ class Loaded:
         for s in sorted(self.sessions, key=lambda x: (x.created_at, x.id), reverse=True):
             names.setdefault(name_key(s.team.strip()), s.team)
         return list(names.values())
+
+    def problem_names(self) -> tuple[str, ...]:
+        """Each unreadable file by its name and why, for a screen's one-line summary."""
+        return tuple(f"{p.path.name}: {p.reason}" for p in self.problems)
 
 
 @dataclass(frozen=True)
@@ -50,18 +66,33 @@ class ActionsData:
     titles: dict[str, str] = field(default_factory=dict)  # session id -> title
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """What `set_status` did: `row` as it was found, and whether its file changed."""
+
+    row: ActionRow
+    status: ActionStatus
+    changed: bool
+    problems: tuple[StoreProblem, ...] = ()
+
+    @property
+    def in_review(self) -> bool:
+        """The change was written as a decision in a later retro's review."""
+        return self.row.target.kind is MentionKind.REVIEW
+
+
 def load_sessions(folder: Path) -> Loaded:
-    """Like `cli_reports._load_all`: unreadable files are named, not raised."""
+    """Every readable session in `folder`; unreadable files are named, not raised."""
     store = SessionStore(folder)
-    listing = store.list()
-    problems = [f"{p.path.name}: {p.reason}" for p in listing.problems]
-    sessions: list[Session] = []
     try:
+        listing = store.list()
+        problems = list(listing.problems)
+        sessions: list[Session] = []
         for summary in listing.sessions:
             try:
                 sessions.append(store.load(summary.id))
             except StoreError as error:
-                problems.append(f"{summary.path.name}: {error.reason}")
+                problems.append(StoreProblem(summary.path, error.reason))
     finally:
         store.close()
     return Loaded(tuple(sessions), tuple(problems))
@@ -71,7 +102,7 @@ def load_actions(folder: Path, today: date) -> ActionsData:
     loaded = load_sessions(folder)
     rows = collect(loaded.sessions, today)
     titles = {s.id: s.title for s in loaded.sessions}
-    return ActionsData(tuple(rows), tuple(loaded.teams()), loaded.problems, titles)
+    return ActionsData(tuple(rows), tuple(loaded.teams()), loaded.problem_names(), titles)
 
 
 def team_insights(folder: Path, team: str | None, today: date) -> tuple[Insights | None, Loaded]:
@@ -85,41 +116,53 @@ def team_insights(folder: Path, team: str | None, today: date) -> tuple[Insights
 
 
 def set_status(
-    folder: Path, key: str, status: ActionStatus, today: date, live_session: str | None
-) -> str:
-    """Write `status` for the item whose chain key is `key`; return what was done.
+    folder: Path,
+    typed: str,
+    status: ActionStatus,
+    today: date,
+    *,
+    live_session: str | None = None,
+) -> StatusChange:
+    """Write `status` for the item `typed` names (ref, key or action id, see `find_row`).
 
-    Refused (`StatusRefused`) when the item's newest retro is the one open in this app
-    (`live_session`) or in another retro-tui: that retro's hub owns the file.
+    It goes into the newest session that mentions the item, under that session's lock.
+    Refused (`StatusRefused`) when nothing or several items match, when the session is
+    `live_session` (open in this app: its hub owns the file) or locked by another
+    retro-tui, or when the file cannot be read or written.
     """
     loaded = load_sessions(folder)
-    row = next((r for r in collect(loaded.sessions, today) if r.key == key), None)
-    if row is None:
-        raise StatusRefused("That action item is no longer in the sessions folder.")
+    try:
+        row = find_row(collect(loaded.sessions, today), typed)
+    except FollowupError as error:
+        raise StatusRefused(str(error), loaded.problems) from None
     if row.status is status:
-        return f"Already {status.value}: {row.text}"
+        return StatusChange(row, status, changed=False, problems=loaded.problems)
     target = row.target
     if target.session_id == live_session:
         raise StatusRefused(
             "That item belongs to the retro open right now; change it on the board "
-            "(review or actions phase)."
+            "(review or actions phase).",
+            loaded.problems,
         )
     store = SessionStore(folder)
     try:
-        lock = store.lock(target.session_id)
-    except SessionLocked:
-        raise StatusRefused(
-            f"The retro {target.session_id} is open in another retro-tui; change the item "
-            "there, or try again once that retro has ended."
-        ) from None
-    except StoreError as error:
-        raise StatusRefused(error.reason) from None
-    try:
-        session = store.load(target.session_id)
-        store.save(with_status(session, target, status))
-    except (StoreError, FollowupError) as error:
-        raise StatusRefused(getattr(error, "reason", None) or str(error)) from None
+        try:
+            lock = store.lock(target.session_id)
+        except SessionLocked:
+            raise StatusRefused(
+                f"The retro {target.session_id} is open in a live session; change the item "
+                "there, or try again once that retro has ended.",
+                loaded.problems,
+            ) from None
+        except StoreError as error:
+            raise StatusRefused(str(error), loaded.problems) from None
+        try:
+            session = store.load(target.session_id)
+            store.save(with_status(session, target, status))
+        except (StoreError, FollowupError) as error:
+            raise StatusRefused(str(error), loaded.problems) from None
+        finally:
+            lock.release()
     finally:
-        lock.release()
         store.close()
-    return f"{VERBS[status]}: {row.text}"
+    return StatusChange(row, status, changed=True, problems=loaded.problems)

@@ -14,8 +14,8 @@ from datetime import date
 
 from retro_tui.domain.model import ActionStatus, Session
 from retro_tui.domain.text import name_key
-from retro_tui.followup import ActionRow, MentionKind, collect
-from retro_tui.similarity import DEFAULT_THRESHOLD, TextItem, cluster
+from retro_tui.reports.followup import ActionRow, MentionKind, collect
+from retro_tui.reports.similarity import DEFAULT_THRESHOLD, TextItem, cluster
 
 __all__ = [
     "NON_PROBLEM_COLUMNS",

@@ -1,9 +1,10 @@
 """Action items across the team's retros, as `retro-tui actions` lists them, with keys to
 mark an item done, reopen it or drop it.
 
-The sessions are read and written in thread workers (`followup_data`); a worker only
-posts messages. An item whose newest retro is the one open right now is changed on the
-board instead (review or actions phase): the hub owns that file.
+The sessions are read and written in thread workers (`reports.folder`, the code behind
+`retro-tui actions` too); a worker only posts messages. An item whose newest retro is the
+one open right now is changed on the board instead (review or actions phase): the hub
+owns that file.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
 from retro_tui.domain.model import ActionStatus
-from retro_tui.followup import ActionRow, filter_rows
-from retro_tui.ui.followup_data import ActionsData, StatusRefused, load_actions, set_status
+from retro_tui.reports.folder import ActionsData, StatusRefused, load_actions, set_status
+from retro_tui.reports.followup import ActionRow, filter_rows
 from retro_tui.ui.widgets.table_pane import KeyedTable, clip
 
 ALL_TEAMS = "*"
+VERBS = {ActionStatus.DONE: "Done", ActionStatus.OPEN: "Reopened", ActionStatus.DROPPED: "Dropped"}
 
 STATUS_STYLES = {
     ActionStatus.OPEN: "",
@@ -280,14 +282,18 @@ class ActionItemsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="followup-write")
     def change(self, key: str, status: ActionStatus, today: date, live: str | None) -> None:
         try:
-            said = set_status(self.folder, key, status, today, live)
+            change = set_status(self.folder, key, status, today, live_session=live)
         except StatusRefused as refusal:
             self.post_message(self.Changed(str(refusal), refused=True))
             return
         except Exception as error:  # shown, never raised: the worker would end the app
             self.post_message(self.Changed(f"Could not change the item: {error}", refused=True))
             return
-        self.post_message(self.Changed(said))
+        text = change.row.text
+        if change.changed:
+            self.post_message(self.Changed(f"{VERBS[status]}: {text}"))
+        else:
+            self.post_message(self.Changed(f"Already {status.value}: {text}"))
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:

@@ -24,8 +24,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Collapsible, Footer, Select, Static
 
-from retro_tui.insights import Insights, OpenTime, RecurringProblem, sparkline
-from retro_tui.ui.followup_data import Loaded, team_insights
+from retro_tui.reports.folder import Loaded, team_insights
+from retro_tui.reports.insights import Insights, OpenTime, RecurringProblem, sparkline
 
 
 def _pct(value: float | None) -> str:
