@@ -12,8 +12,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from retro_tui.cli import Context
-from retro_tui.cli_reports import register
+from retro_tui.cli import register
+from retro_tui.cli.plumbing import Context
 from retro_tui.domain.model import ActionStatus, ReviewDecision
 from retro_tui.store import SessionStore
 from tests.history import MARKETING, ActionSpec, History, build_history, make_session

@@ -1,4 +1,4 @@
-"""The `retro-tui` command.
+"""The `retro-tui` commands about one session: list, new, open, export, host and serve.
 
 Every failure a user can cause (unknown session or format, a corrupt file, a taken port)
 ends in one line on stderr and a non-zero exit, never a traceback.
@@ -10,95 +10,23 @@ import asyncio
 import contextlib
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from retro_tui import __version__
-from retro_tui.paths import SESSIONS_DIR_ENV, default_sessions_dir
+from retro_tui.cli.plumbing import Context, fail, resolve_session, with_context
+
+if TYPE_CHECKING:
+    from retro_tui.domain.model import Session
+    from retro_tui.hosting import HostOptions
+
+F = TypeVar("F", bound=Callable[..., object])
 
 
-class Context:
-    def __init__(self, sessions_dir: Path | None, name: str | None = None) -> None:
-        self.sessions_dir = sessions_dir or default_sessions_dir()
-        self.name = name
-
-    def store(self) -> Any:
-        from retro_tui.store import SessionStore
-
-        return SessionStore(self.sessions_dir)
-
-    def launcher(self, **kwargs: Any) -> Any:
-        from retro_tui.launcher import LocalLauncher
-
-        if self.name:
-            kwargs.setdefault("facilitator_name", self.name)
-        return LocalLauncher(self.store(), **kwargs)
-
-
-def _fail(message: object) -> None:
-    click.echo(f"retro-tui: {message}", err=True)
-    sys.exit(2)
-
-
-def _resolve(ctx: Context, name: str) -> str:
-    from retro_tui.store import StoreError
-
-    try:
-        resolved: str = ctx.store().resolve(name)
-    except StoreError as error:
-        _fail(error)
-    return resolved
-
-
-sessions_dir_option = click.option(
-    "--sessions-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder that holds the session files (default: ./sessions).",
-)
-
-
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--sessions-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar=SESSIONS_DIR_ENV,
-    help="Folder that holds the session files (default: ./sessions).",
-)
-@click.option(
-    "--name",
-    envvar="RETRO_TUI_NAME",
-    default=None,
-    help="Your name as the facilitator (default: your login name).",
-)
-@click.version_option(__version__, prog_name="retro-tui")
-@click.pass_context
-def main(click_ctx: click.Context, sessions_dir: Path | None, name: str | None) -> None:
-    """Facilitated retrospectives in the terminal. Without a command: pick or start one."""
-    click_ctx.obj = Context(sessions_dir, name)
-    if click_ctx.invoked_subcommand is None:
-        _run_board(click_ctx.obj, session_id=None)
-
-
-def _pass(fn: Any) -> Any:
-    """Let `--sessions-dir` go after the subcommand too."""
-
-    @sessions_dir_option
-    @click.pass_context
-    def wrapper(click_ctx: click.Context, /, sessions_dir: Path | None, **kwargs: Any) -> Any:
-        ctx: Context = click_ctx.obj
-        if sessions_dir is not None:
-            ctx = Context(sessions_dir, ctx.name)
-        return fn(ctx, **kwargs)
-
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return wrapper
-
-
-@main.command("list")
-@_pass
+@click.command("list")
+@with_context
 def list_sessions(ctx: Context) -> None:
     """List the sessions in the sessions folder, newest first."""
     listing = ctx.store().list()
@@ -113,22 +41,7 @@ def list_sessions(ctx: Context) -> None:
         click.echo(f"unreadable: {problem.path}: {problem.reason}", err=True)
 
 
-@main.command("themes")
-@_pass
-def list_themes(ctx: Context) -> None:
-    """List the retro formats (built in and from your formats folder)."""
-    from retro_tui.themes import load_formats, user_formats_dir
-
-    catalog = load_formats()
-    for fmt in catalog.formats.values():
-        columns = " / ".join(c.title for c in fmt.columns)
-        click.echo(f"{fmt.key:<22} {fmt.name}  [{columns}]")
-    for error in catalog.errors:
-        click.echo(f"skipped: {error}", err=True)
-    click.echo(f"\nAdd your own formats as TOML files in {user_formats_dir()}")
-
-
-@main.command("new")
+@click.command("new")
 @click.option(
     "--theme",
     "-t",
@@ -146,7 +59,7 @@ def list_themes(ctx: Context) -> None:
 )
 @click.option("--anonymous", is_flag=True, help="Hide who wrote what and who voted for what.")
 @click.option("--no-open", is_flag=True, help="Only create the session file.")
-@_pass
+@with_context
 def new_session(
     ctx: Context, theme: str, title: str | None, team: str, anonymous: bool, no_open: bool
 ) -> None:
@@ -154,10 +67,10 @@ def new_session(
     session = _create(ctx, theme, title, team, anonymous)
     click.echo(f"Created {session.id} in {ctx.sessions_dir}")
     if not no_open:
-        _run_board(ctx, session_id=session.id)
+        run_board(ctx, session_id=session.id)
 
 
-def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: bool) -> Any:
+def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: bool) -> Session:
     from datetime import date
 
     from retro_tui.domain.errors import Refused
@@ -174,20 +87,20 @@ def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: b
             anonymous=anonymous,
         )
     except UnknownFormat as error:
-        _fail(error)
+        fail(error)
     except (Refused, StoreError) as error:
-        _fail(error)
+        fail(error)
 
 
-@main.command("open")
+@click.command("open")
 @click.argument("session")
-@_pass
+@with_context
 def open_session(ctx: Context, session: str) -> None:
     """Open a session's board (a unique prefix of its id is enough)."""
-    _run_board(ctx, session_id=_resolve(ctx, session))
+    run_board(ctx, session_id=resolve_session(ctx, session))
 
 
-@main.command("export")
+@click.command("export")
 @click.argument("session")
 @click.option(
     "-o",
@@ -195,17 +108,17 @@ def open_session(ctx: Context, session: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: <session>.md beside the session; - for stdout).",
 )
-@_pass
+@with_context
 def export(ctx: Context, session: str, output: Path | None) -> None:
     """Write a session's Markdown notes."""
     from retro_tui.export import default_export_name, session_markdown
     from retro_tui.store import StoreError
 
-    session_id = _resolve(ctx, session)
+    session_id = resolve_session(ctx, session)
     try:
         loaded = ctx.store().load(session_id)
     except StoreError as error:
-        _fail(error)
+        fail(error)
     text = session_markdown(loaded)
     if output is not None and str(output) == "-":
         click.echo(text, nl=False)
@@ -214,11 +127,11 @@ def export(ctx: Context, session: str, output: Path | None) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}")
+        fail(f"cannot write {path}: {error.strerror or error}")
     click.echo(f"Wrote {path}")
 
 
-def _host_options(fn: Any) -> Any:
+def _host_options(fn: F) -> F:
     for option in reversed(
         [
             click.option(
@@ -253,42 +166,98 @@ def _host_options(fn: Any) -> Any:
     return click.argument("session", required=False)(fn)
 
 
-def _host_session(ctx: Context, session: str | None, **kw: Any) -> tuple[str, Any]:
+def _host_session(
+    ctx: Context,
+    session: str | None,
+    *,
+    host: str,
+    port: int,
+    public_url: str | None,
+    max_participants: int,
+    theme: str,
+    title: str | None,
+    team: str,
+    anonymous: bool,
+) -> tuple[str, HostOptions]:
     from retro_tui.hosting import HostOptions
 
     if session is None:
-        session_id = _create(ctx, kw["theme"], kw["title"], kw["team"], kw["anonymous"]).id
+        session_id = _create(ctx, theme, title, team, anonymous).id
     else:
-        session_id = _resolve(ctx, session)
+        session_id = resolve_session(ctx, session)
     options = HostOptions(
-        host=kw["host"],
-        port=kw["port"],
-        public_url=kw["public_url"],
-        max_participants=kw["max_participants"],
+        host=host,
+        port=port,
+        public_url=public_url,
+        max_participants=max_participants,
     )
     return session_id, options
 
 
-@main.command("host")
+@click.command("host")
 @_host_options
-@_pass
-def host(ctx: Context, session: str | None, **kw: Any) -> None:
+@with_context
+def host(
+    ctx: Context,
+    session: str | None,
+    host: str,
+    port: int,
+    public_url: str | None,
+    max_participants: int,
+    theme: str,
+    title: str | None,
+    team: str,
+    anonymous: bool,
+) -> None:
     """Run a session's board here and let remote people join it from a browser."""
-    session_id, options = _host_session(ctx, session, **kw)
-    _run_board(ctx, session_id=session_id, host_options=options)
+    session_id, options = _host_session(
+        ctx,
+        session,
+        host=host,
+        port=port,
+        public_url=public_url,
+        max_participants=max_participants,
+        theme=theme,
+        title=title,
+        team=team,
+        anonymous=anonymous,
+    )
+    run_board(ctx, session_id=session_id, host_options=options)
 
 
-@main.command("serve")
+@click.command("serve")
 @_host_options
-@_pass
-def serve(ctx: Context, session: str | None, **kw: Any) -> None:
+@with_context
+def serve(
+    ctx: Context,
+    session: str | None,
+    host: str,
+    port: int,
+    public_url: str | None,
+    max_participants: int,
+    theme: str,
+    title: str | None,
+    team: str,
+    anonymous: bool,
+) -> None:
     """Serve a session to browsers only (no terminal board), until Ctrl+C."""
-    session_id, options = _host_session(ctx, session, **kw)
+    session_id, options = _host_session(
+        ctx,
+        session,
+        host=host,
+        port=port,
+        public_url=public_url,
+        max_participants=max_participants,
+        theme=theme,
+        title=title,
+        team=team,
+        anonymous=anonymous,
+    )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(ctx, session_id, options))
 
 
-async def _serve(ctx: Context, session_id: str, options: Any) -> None:
+async def _serve(ctx: Context, session_id: str, options: HostOptions) -> None:
     from retro_tui.hosting import LiveSession
     from retro_tui.hub.hub import Hub
     from retro_tui.store import StoreError
@@ -298,13 +267,13 @@ async def _serve(ctx: Context, session_id: str, options: Any) -> None:
         lock = store.lock(session_id)
         hub = Hub(store, store.load(session_id))
     except StoreError as error:
-        _fail(error)
+        fail(error)
     live = LiveSession(hub, options)
     try:
         await live.start()
     except OSError as error:
         lock.release()
-        _fail(f"cannot listen on {options.host}:{options.port}: {error.strerror or error}")
+        fail(f"cannot listen on {options.host}:{options.port}: {error.strerror or error}")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -321,7 +290,7 @@ async def _serve(ctx: Context, session_id: str, options: Any) -> None:
     click.echo("Stopped.")
 
 
-@main.command("participant", hidden=True)
+@click.command("participant", hidden=True)
 def participant() -> None:
     """The app each browser tab runs (started by the web server, not by people)."""
     from retro_tui.participant import main as run
@@ -329,20 +298,22 @@ def participant() -> None:
     sys.exit(run())
 
 
-def _run_board(ctx: Context, *, session_id: str | None, host_options: Any = None) -> None:
+def run_board(
+    ctx: Context, *, session_id: str | None, host_options: HostOptions | None = None
+) -> None:
+    """Open the facilitator's board (the picker without a session) in this terminal."""
     from retro_tui.ui.entry import run_facilitator
 
     with contextlib.suppress(KeyboardInterrupt):
         run_facilitator(ctx.launcher(), session_id=session_id, host_options=host_options)
 
 
-def _register_reports() -> None:
-    from retro_tui.cli_reports import register
-
-    register(main)
-
-
-_register_reports()
-
-if __name__ == "__main__":
-    main()
+COMMANDS: tuple[click.Command, ...] = (
+    list_sessions,
+    new_session,
+    open_session,
+    export,
+    host,
+    serve,
+    participant,
+)
