@@ -60,6 +60,14 @@ class LocalLauncher:
     lock: SessionLock | None = None
     presenting: bool = False  # hosting: the terminal is the shared screen
 
+    @property
+    def sessions_folder(self) -> Path:
+        return self.store.folder
+
+    @property
+    def live_session_id(self) -> str | None:
+        return self.hub.session.id if self.hub is not None else None
+
     def listing(self) -> StoreListing:
         return self.store.list()
 

@@ -133,14 +133,11 @@ class RetroApp(App[None]):
     # --- after the meeting: action items and insights across retros --------------------
     def sessions_folder(self) -> Path | None:
         """The folder the follow-up screens read; None without a local launcher's store."""
-        folder = getattr(getattr(self.launcher, "store", None), "folder", None)
-        return Path(folder) if folder is not None else None
+        return self.launcher.sessions_folder if self.launcher is not None else None
 
     def live_session_id(self) -> str | None:
         """The session this app's hub has open (its file is the hub's to write)."""
-        hub = getattr(self.launcher, "hub", None)
-        session = getattr(hub, "session", None)
-        return getattr(session, "id", None)
+        return self.launcher.live_session_id if self.launcher is not None else None
 
     def show_followup(self, what: str, team: str = "") -> None:
         folder = self.sessions_folder()

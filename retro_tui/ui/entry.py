@@ -24,7 +24,7 @@ from retro_tui.ui.app import RetroApp, make_app
 if TYPE_CHECKING:
     from retro_tui.hosting import HostOptions, LiveSession
     from retro_tui.hub.hub import Hub
-    from retro_tui.launcher import LocalLauncher
+    from retro_tui.ui.ports import HostLauncher
 
 
 class HostApp(RetroApp):
@@ -42,7 +42,7 @@ class HostApp(RetroApp):
         ),
     ]
 
-    def __init__(self, launcher: LocalLauncher, session_id: str, options: HostOptions) -> None:
+    def __init__(self, launcher: HostLauncher, session_id: str, options: HostOptions) -> None:
         super().__init__(launcher=launcher, session_id=session_id)
         self.options = options
         self.live: LiveSession | None = None
@@ -83,7 +83,7 @@ def _quiet_logs() -> None:
 
 
 def run_facilitator(
-    launcher: LocalLauncher, *, session_id: str | None, host_options: HostOptions | None = None
+    launcher: HostLauncher, *, session_id: str | None, host_options: HostOptions | None = None
 ) -> None:
     if host_options is not None and session_id is not None:
         _quiet_logs()

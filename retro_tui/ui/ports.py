@@ -1,19 +1,24 @@
-"""What the UI needs from a launcher, as a Protocol, so tests can pass their own.
+"""What the UI needs from a launcher and a client, as Protocols, so tests can pass their own.
 
-`retro_tui.launcher.LocalLauncher` satisfies it; the UI never imports the launcher, the
-store or the hub directly.
+`retro_tui.launcher.LocalLauncher` satisfies `HostLauncher` (and so `Launcher`); the UI
+never imports the launcher, the store or the hub at run time. Everything the UI reads off
+them is declared here, so strict mypy checks it: no `getattr` probes. The follow-up
+screens read the sessions folder through `retro_tui.reports.folder` (the code behind
+`retro-tui actions` too), in thread workers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from retro_tui.client import HubClient
 from retro_tui.clock import Clock
 from retro_tui.domain.model import Session
 
 if TYPE_CHECKING:
+    from retro_tui.hub.hub import Hub
     from retro_tui.store import StoreListing
     from retro_tui.themes import FormatCatalog
 
@@ -23,6 +28,14 @@ class Launcher(Protocol):
 
     @property
     def clock(self) -> Clock: ...
+
+    @property
+    def sessions_folder(self) -> Path | None:
+        """The folder the follow-up screens read; None hides them."""
+
+    @property
+    def live_session_id(self) -> str | None:
+        """The session this launcher's hub has open (its file is the hub's to write)."""
 
     def listing(self) -> StoreListing: ...
 
@@ -35,3 +48,18 @@ class Launcher(Protocol):
     def export(self, session: Session, target: Path | None = None) -> Path: ...
 
     async def close(self) -> None: ...
+
+
+class HostLauncher(Launcher, Protocol):
+    """A launcher whose hub the host app also serves on the web (`retro-tui host`)."""
+
+    on_hub: Callable[[Hub], Awaitable[None]] | None  # called with each hub it starts
+    presenting: bool  # the terminal is the shared screen: it opens in the public view
+
+
+@runtime_checkable
+class PresentingSwitch(Protocol):
+    """A client that can switch its own seat between the public and its private view
+    (only an in-process client: the host's terminal)."""
+
+    def set_presenting(self, presenting: bool) -> None: ...

@@ -27,6 +27,7 @@ from retro_tui.domain.model import Session
 from retro_tui.domain.phases import PHASE_ORDER, Phase
 from retro_tui.domain.views import BoardView
 from retro_tui.ui import keys
+from retro_tui.ui.ports import PresentingSwitch
 from retro_tui.ui.screens.board_actions import BoardActions
 from retro_tui.ui.shaping import votes_left_text
 from retro_tui.ui.widgets.actions_pane import ActionsPane
@@ -321,14 +322,13 @@ class BoardScreen(BoardActions):
     @property
     def can_present(self) -> bool:
         """Only an in-process client can switch its seat to the public view."""
-        return callable(getattr(self.client, "set_presenting", None))
+        return isinstance(self.client, PresentingSwitch)
 
     def action_toggle_presenting(self) -> None:
-        set_presenting = getattr(self.client, "set_presenting", None)
-        if self.view is None or not callable(set_presenting):
+        if self.view is None or not isinstance(self.client, PresentingSwitch):
             return
         presenting = not self.view.presenting
-        set_presenting(presenting)
+        self.client.set_presenting(presenting)
         if presenting:
             self.notify("Presenting: this screen shows only what everyone may see.", timeout=4)
         else:

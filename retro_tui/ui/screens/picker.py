@@ -6,7 +6,7 @@ disappears silently.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -21,16 +21,18 @@ from textual.widgets.option_list import Option
 from retro_tui.domain.phases import Phase
 from retro_tui.ui.ports import Launcher
 
+if TYPE_CHECKING:
+    from retro_tui.store import SessionSummary
 
-def summary_prompt(summary: Any) -> Text:
+
+def summary_prompt(summary: SessionSummary) -> Text:
     """One resumable session as two lines: title, then team · phase · counts · date."""
     text = Text.assemble((str(summary.title), "bold"))
     try:
         phase = Phase(str(summary.phase)).label
     except ValueError:
         phase = str(summary.phase)
-    created = getattr(summary, "created_at", None)
-    when = created.strftime("%Y-%m-%d") if created is not None else ""
+    when = summary.created_at.strftime("%Y-%m-%d")
     people = summary.n_participants
     text.append(
         f"\n{summary.team} · {phase} · {summary.n_cards} cards · "
