@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from retro_tui.cli.plumbing import Context, fail, resolve_session, with_context
+from retro_tui.cli.plumbing import Context, fail, load_session, resolve_session, with_context
 
 if TYPE_CHECKING:
     from retro_tui.domain.model import Session
@@ -112,13 +112,8 @@ def open_session(ctx: Context, session: str) -> None:
 def export(ctx: Context, session: str, output: Path | None) -> None:
     """Write a session's Markdown notes."""
     from retro_tui.export import default_export_name, session_markdown
-    from retro_tui.store import StoreError
 
-    session_id = resolve_session(ctx, session)
-    try:
-        loaded = ctx.store().load(session_id)
-    except StoreError as error:
-        fail(error)
+    loaded = load_session(ctx, session)
     text = session_markdown(loaded)
     if output is not None and str(output) == "-":
         click.echo(text, nl=False)
