@@ -1,10 +1,11 @@
 """What the UI needs from a launcher and a client, as Protocols, so tests can pass their own.
 
-`retro_tui.launcher.LocalLauncher` satisfies `HostLauncher` (and so `Launcher`); the UI
-never imports the launcher, the store or the hub at run time. Everything the UI reads off
-them is declared here, so strict mypy checks it: no `getattr` probes. The follow-up
-screens read the sessions folder through `retro_tui.reports.folder` (the code behind
-`retro-tui actions` too), in thread workers.
+`retro_tui.launcher.LocalLauncher` satisfies `HostLauncher` (and so `Launcher`); no UI
+module imports the launcher, the store or the hub at run time. Everything the UI reads
+off them is declared here, so strict mypy checks it: no `getattr` probes. The one other
+way to the disk is after the meeting: the follow-up screens read the launcher's
+`sessions_folder` through `retro_tui.reports.folder` (the code behind `retro-tui
+actions` too), in thread workers.
 """
 
 from __future__ import annotations
