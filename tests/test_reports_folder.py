@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from retro_tui.cli import main
 from retro_tui.domain.model import ActionStatus, Session
-from retro_tui.reports.folder import StatusRefused, load_sessions, set_status
+from retro_tui.reports.folder import ItemNotFound, StatusRefused, load_sessions, set_status
 from retro_tui.reports.followup import ActionRow, collect
 from retro_tui.store import SessionStore
 from retro_tui.ui.app import make_app
@@ -113,3 +113,10 @@ def test_loading_every_session_names_what_it_cannot_read(history: History) -> No
     (name,) = loaded.problem_names()
     assert name.startswith("2026-01-02-foreign.json: ")
     assert set(loaded.teams()) == {MARKETING, PLATFORM}
+
+
+def test_an_item_nobody_holds_is_refused_as_not_found(history: History) -> None:
+    before = {p.name: p.read_bytes() for p in history.folder.glob("*.json")}
+    with pytest.raises(ItemNotFound, match="No action item 'no-such-retro:a1'"):
+        set_status(history.folder, "no-such-retro:a1", ActionStatus.DONE, TODAY)
+    assert {p.name: p.read_bytes() for p in history.folder.glob("*.json")} == before

@@ -39,6 +39,10 @@ class StatusRefused(Exception):
         self.problems = problems
 
 
+class ItemNotFound(StatusRefused):
+    """Nothing, or more than one item, answers to what was given."""
+
+
 @dataclass(frozen=True)
 class Loaded:
     """Every readable session of the folder and the files that could not be read."""
@@ -134,7 +138,7 @@ def set_status(
     try:
         row = find_row(collect(loaded.sessions, today), typed)
     except FollowupError as error:
-        raise StatusRefused(str(error), loaded.problems) from None
+        raise ItemNotFound(str(error), loaded.problems) from None
     if row.status is status:
         return StatusChange(row, status, changed=False, problems=loaded.problems)
     target = row.target

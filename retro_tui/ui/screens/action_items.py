@@ -24,7 +24,13 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
 from retro_tui.domain.model import ActionStatus
-from retro_tui.reports.folder import ActionsData, StatusRefused, load_actions, set_status
+from retro_tui.reports.folder import (
+    ActionsData,
+    ItemNotFound,
+    StatusRefused,
+    load_actions,
+    set_status,
+)
 from retro_tui.reports.followup import ActionRow, filter_rows
 from retro_tui.ui.widgets.table_pane import KeyedTable, clip
 
@@ -283,6 +289,10 @@ class ActionItemsScreen(Screen[None]):
     def change(self, key: str, status: ActionStatus, today: date, live: str | None) -> None:
         try:
             change = set_status(self.folder, key, status, today, live_session=live)
+        except ItemNotFound:  # it was listed a moment ago: changed or removed since
+            gone = "That action item is no longer in the sessions folder."
+            self.post_message(self.Changed(gone, refused=True))
+            return
         except StatusRefused as refusal:
             self.post_message(self.Changed(str(refusal), refused=True))
             return
