@@ -38,7 +38,9 @@ class Context:
 
 
 def _fail(message: object) -> None:
-    click.echo(f"retro-tui: {message}", err=True)
+    from retro_tui.domain.text import make_visible
+
+    click.echo(f"retro-tui: {make_visible(str(message), multiline=False)}", err=True)
     sys.exit(2)
 
 
@@ -110,13 +112,14 @@ def list_sessions(ctx: Context) -> None:
             f"{s.team}: {s.title}"
         )
     for problem in listing.problems:
-        click.echo(f"unreadable: {problem.path}: {problem.reason}", err=True)
+        click.echo(f"unreadable: {problem}", err=True)
 
 
 @main.command("themes")
 @_pass
 def list_themes(ctx: Context) -> None:
     """List the retro formats (built in and from your formats folder)."""
+    from retro_tui.domain.text import make_visible
     from retro_tui.themes import load_formats, user_formats_dir
 
     catalog = load_formats()
@@ -124,7 +127,7 @@ def list_themes(ctx: Context) -> None:
         columns = " / ".join(c.title for c in fmt.columns)
         click.echo(f"{fmt.key:<22} {fmt.name}  [{columns}]")
     for error in catalog.errors:
-        click.echo(f"skipped: {error}", err=True)
+        click.echo(f"skipped: {make_visible(str(error), multiline=False)}", err=True)
     click.echo(f"\nAdd your own formats as TOML files in {user_formats_dir()}")
 
 
@@ -198,6 +201,7 @@ def open_session(ctx: Context, session: str) -> None:
 @_pass
 def export(ctx: Context, session: str, output: Path | None) -> None:
     """Write a session's Markdown notes."""
+    from retro_tui.domain.text import visible_path
     from retro_tui.export import default_export_name, session_markdown
     from retro_tui.store import StoreError
 
@@ -215,7 +219,7 @@ def export(ctx: Context, session: str, output: Path | None) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         _fail(f"cannot write {path}: {error.strerror or error}")
-    click.echo(f"Wrote {path}")
+    click.echo(f"Wrote {visible_path(path)}")
 
 
 def _host_options(fn: Any) -> Any:

@@ -36,7 +36,9 @@ class _Folder:
 
 
 def _fail(message: object) -> NoReturn:
-    text = " ".join(str(message).split())
+    from retro_tui.domain.text import make_visible
+
+    text = " ".join(make_visible(str(message), multiline=False).split())
     click.echo(f"retro-tui: {text}", err=True)
     sys.exit(2)
 
@@ -91,7 +93,7 @@ def _load_all(store: Any) -> list[Any]:
         try:
             sessions.append(store.load(summary.id))
         except StoreError as error:
-            click.echo(f"retro-tui: skipped {summary.path}: {error.reason}", err=True)
+            click.echo(f"retro-tui: skipped {_shown(summary.path)}: {error.reason}", err=True)
     store.close()
     return sessions
 
@@ -117,7 +119,13 @@ def _write(text: str, output: Path | None, what: str) -> None:
         output.write_text(text, encoding="utf-8", newline="")
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}")
-    click.echo(f"Wrote {what} to {output}", err=True)
+    click.echo(f"Wrote {what} to {_shown(output)}", err=True)
+
+
+def _shown(path: Path) -> str:
+    from retro_tui.domain.text import visible_path
+
+    return visible_path(path)
 
 
 def _resolve(store: Any, name: str) -> str:
@@ -477,7 +485,7 @@ def import_json(
         )
     except StoreError as error:
         _fail(error)
-    click.echo(f"Imported {session.id} ({session.title}) into {folder}")
+    click.echo(f"Imported {session.id} ({session.title}) into {_shown(folder)}")
 
 
 @click.command("export-csv")

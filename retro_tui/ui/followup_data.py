@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from retro_tui.domain.model import ActionStatus, Session
-from retro_tui.domain.text import name_key
+from retro_tui.domain.text import name_key, visible_path
 from retro_tui.followup import ActionRow, FollowupError, collect, with_status
 from retro_tui.insights import Insights, insights
 from retro_tui.store import SessionLocked, SessionStore, StoreError
@@ -54,7 +54,7 @@ def load_sessions(folder: Path) -> Loaded:
     """Like `cli_reports._load_all`: unreadable files are named, not raised."""
     store = SessionStore(folder)
     listing = store.list()
-    problems = [f"{p.path.name}: {p.reason}" for p in listing.problems]
+    problems = [f"{visible_path(p.path.name)}: {p.reason}" for p in listing.problems]
     sessions: list[Session] = []
     try:
         for summary in listing.sessions:
