@@ -44,6 +44,9 @@ def _visible(ch: str) -> str:
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + _BIDI + "]")
 # Anything `make_visible` would change; most text has none, and is returned as it is.
 _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029" + _BIDI + "]")
+_SUSPECT_IN_BLOCK = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029" + _BIDI + "]"
+)
 _LINE_BREAKS = re.compile("\r\n|[\u2028\u2029]")
 
 
@@ -52,7 +55,7 @@ def make_visible(value: str, *, multiline: bool) -> str:
 
     Idempotent: text already made visible comes back unchanged.
     """
-    if not _SUSPECT.search(value):
+    if not (_SUSPECT_IN_BLOCK if multiline else _SUSPECT).search(value):
         return value
     value = _LINE_BREAKS.sub("\n", value).replace("\t", "    ")
     if not multiline:
@@ -66,6 +69,8 @@ def first_unsafe(value: str, *, multiline: bool = False) -> str | None:
     For text that must be refused rather than changed (ids, keys, a format file a person
     will fix): the refusal can say which character it was.
     """
+    if not _SUSPECT.search(value):
+        return None
     allowed = "\n\t" if multiline else ""
     for match in _SUSPECT.finditer(value):
         if match.group() not in allowed:
