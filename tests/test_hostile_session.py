@@ -423,3 +423,21 @@ async def test_the_facilitators_terminal_carries_no_user_control_byte(world: Wor
         await process.wait()
         output.close()
     assert offences(bytes(output.data), terminal=True) == [], "\n".join(screen.display)
+
+
+async def test_what_a_tab_app_writes_to_stderr_reaches_the_host_log_made_visible(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from support import serving
+
+    crash = "printf 'crash \\033]0;PWNED\\007\\302\\233 end' >&2"
+    with caplog.at_level("WARNING", logger="retro_tui.web"):
+        async with (
+            serving(command=crash) as running,
+            TermClient(running.participant_url) as client,
+        ):
+            await client.wait_for_text("could not start")
+            await client.wait_closed()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "crash ␛]0;PWNED␇\\u009b end" in logged
+    assert offences(logged.encode(), terminal=False) == []
