@@ -391,11 +391,16 @@ async def test_serve_banner_and_browser_tabs_carry_no_user_control_byte(
         banner.close()
 
 
-async def test_the_facilitators_terminal_carries_no_user_control_byte(world: World) -> None:
+@pytest.mark.parametrize(
+    "args", [("open", "hostile"), ("host", "hostile", "--port", "0")], ids=["open", "host"]
+)
+async def test_the_facilitators_terminal_carries_no_user_control_byte(
+    world: World, args: tuple[str, ...]
+) -> None:
     master, slave = pty.openpty()
     _size(slave)
     process = await asyncio.create_subprocess_exec(
-        *_command("open", "hostile"),
+        *_command(*args),
         env=world.env,
         cwd=world.root,
         stdin=slave,
