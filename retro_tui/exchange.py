@@ -57,7 +57,7 @@ def session_to_json_bytes(session: Session) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _one_line(text: str, limit: int = 60) -> str:
+def _one_line(text: str, limit: int = 160) -> str:
     return make_visible(text, multiline=False)[:limit]
 
 

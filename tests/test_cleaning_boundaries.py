@@ -211,3 +211,14 @@ def test_a_format_file_named_with_escapes_is_reported_visibly_and_the_others_loa
     (error,) = catalog.errors
     assert str(error).startswith("␛]0;x␇.toml: file name:")
     assert first_unsafe(str(error)) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("key", "went well"), ("key", "a.b"), ("colour", "red;blink"), ("key", "")]
+)
+def test_a_column_key_or_colour_no_screen_can_take_is_refused(key: str, value: str) -> None:
+    data = _card_session_dict("card")
+    data["columns"][0][key] = value  # type: ignore[index]
+    with pytest.raises(MalformedSession) as refused:
+        session_from_dict(data)
+    assert str(refused.value).startswith(f"session.columns[0].{key}: must be 1-64 letters")

@@ -12,6 +12,7 @@ changing it would break the votes, notes and topics that refer to it.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +36,10 @@ from retro_tui.domain.phases import Phase
 from retro_tui.domain.text import first_unsafe, make_visible
 
 Json = dict[str, Any]
+
+# A column's key and colour name a widget and a style class on every screen; the format
+# files allow less (a-z, 0-9, '-'), this is what any screen can take.
+_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class MalformedSession(ValueError):
@@ -173,6 +178,15 @@ class _Reader:
         """An id or key: refused if it holds a control, bidi or surrogate character."""
         return _ident(self._get(key, (str,), default), f"{self.where}.{key}")
 
+    def style_name(self, key: str, default: Any = ...) -> Any:
+        """A column key or colour: a name a screen builds a widget or a style from."""
+        value = self._get(key, (str,), default)
+        if not _NAME_RE.fullmatch(value):
+            raise MalformedSession(
+                f"{self.where}.{key}: must be 1-64 letters, digits, '-' or '_', not {value[:40]!r}"
+            )
+        return value
+
     def opt_ident(self, key: str) -> str | None:
         value = self._get(key, (str, type(None)), None)
         return None if value is None else _ident(value, f"{self.where}.{key}")
@@ -255,10 +269,10 @@ def session_from_dict(data: Any) -> Session:
     r = _Reader(data, "session")
     columns = tuple(
         ColumnSpec(
-            key=c.ident("key"),
+            key=c.style_name("key"),
             title=c.text("title"),
             prompt=c.block("prompt", ""),
-            colour=c.ident("colour", "blue"),
+            colour=c.style_name("colour", "blue"),
         )
         for c in (_Reader(x, f"session.columns[{i}]") for i, x in enumerate(r.items("columns")))
     )
