@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from retro_tui.domain.commands import Command
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
+from retro_tui.domain.text import make_visible
 from retro_tui.domain.views import BoardView
 from retro_tui.hub.protocol import MAX_VIEW_LINE, ProtocolError, decode, encode, view_from_wire
 
@@ -93,7 +94,7 @@ class SocketClient(HubClient):
         await writer.drain()
         welcome = decode(await reader.readuntil(b"\n"))
         if welcome.get("t") != "welcome":
-            raise ConnectionError(str(welcome.get("reason", "the hub refused the connection")))
+            raise ConnectionError(_reason(welcome, "the hub refused the connection"))
         you = welcome.get("you")
         client.you = you if isinstance(you, str) else None
         client._task = asyncio.create_task(client._read_loop())
@@ -126,14 +127,14 @@ class SocketClient(HubClient):
                 if kind == "ack":
                     future.set_result(None)
                 else:
-                    future.set_exception(Refused(str(message.get("reason", "Refused."))))
+                    future.set_exception(Refused(_reason(message, "Refused.")))
         elif kind in ("joined", "join_refused") and self._join is not None:
             if kind == "joined":
                 self._join.set_result(str(message.get("you")))
             else:
-                self._join.set_exception(Refused(str(message.get("reason", "Refused."))))
+                self._join.set_exception(Refused(_reason(message, "Refused.")))
         elif kind == "error":
-            raise _HubError(str(message.get("reason", "the hub hung up")))
+            raise _HubError(_reason(message, "the hub hung up"))
 
     def _fail(self, reason: str) -> None:
         self._closed = reason
@@ -192,3 +193,8 @@ class SocketClient(HubClient):
 
 class _HubError(Exception):
     pass
+
+
+def _reason(message: dict[str, Any], default: str) -> str:
+    """A reason the hub sent, cleaned like any text read off a socket before it is shown."""
+    return make_visible(str(message.get("reason", default)), multiline=False)

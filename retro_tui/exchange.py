@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import replace
 from typing import Any
 
 from retro_tui.domain.model import Session
 from retro_tui.domain.serial import MalformedSession, session_from_dict, session_to_dict
+from retro_tui.domain.text import make_visible
 from retro_tui.store import SessionStore, StoreError, check_session_id
 
 __all__ = [
@@ -37,7 +37,6 @@ EXPORT_VERSION = 1
 MAX_IMPORT_BYTES = 64 * 1024 * 1024  # the store's own limit for a session file
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class ImportRefused(ValueError):
@@ -58,8 +57,8 @@ def session_to_json_bytes(session: Session) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _one_line(text: str, limit: int = 60) -> str:
-    return _CONTROL_RE.sub("?", text)[:limit]
+def _one_line(text: str, limit: int = 160) -> str:
+    return make_visible(text, multiline=False)[:limit]
 
 
 def session_from_json_bytes(data: bytes) -> Session:

@@ -33,7 +33,7 @@ from tinydb.table import Document
 from retro_tui.domain.model import Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.serial import session_from_dict, session_to_dict
-from retro_tui.domain.text import name_key
+from retro_tui.domain.text import make_visible, name_key, visible_path
 
 __all__ = [
     "APP_NAME",
@@ -75,12 +75,12 @@ Json = dict[str, Any]
 MIGRATIONS: dict[int, Callable[[Json], Json]] = {}
 
 _ID_RE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_ID_CHARS - 1}}}")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 # --- errors ------------------------------------------------------------------------------
 def _one_line(text: str) -> str:
-    return _CONTROL_RE.sub("?", text)
+    """Messages name files and quote their contents: both go through the one cleaning rule."""
+    return make_visible(text, multiline=False)
 
 
 class StoreError(Exception):
@@ -489,7 +489,7 @@ class StoreProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"{visible_path(self.path)}: {_one_line(self.reason)}"
 
 
 @dataclass(frozen=True)

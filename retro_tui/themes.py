@@ -15,13 +15,13 @@ import os
 import re
 import stat
 import tomllib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.phases import DEFAULT_DURATIONS, PHASE_ORDER, Phase
+from retro_tui.domain.text import first_unsafe, visible_path
 
 __all__ = [
     "COLOURS",
@@ -95,7 +95,7 @@ class FormatError(Exception):
 
     def __str__(self) -> str:
         # Files are named by file name, as people see them in their folder; folders in full.
-        where = self.path.name if self.path.suffix == ".toml" else str(self.path)
+        where = visible_path(self.path.name if self.path.suffix == ".toml" else self.path)
         if self.field:
             return f"{where}: {self.field}: {self.reason}"
         return f"{where}: {self.reason}"
@@ -381,18 +381,11 @@ def _text(
         raise _Invalid(where, "must not be empty")
     if len(value) > max_chars:
         raise _Invalid(where, f"must be at most {max_chars} characters (it has {len(value)})")
-    # Escape sequences in a prompt would reach every participant's terminal.
-    allowed = "" if one_line else "\n\t"
-    bad = next(
-        (
-            ch
-            for ch in value
-            if ch not in allowed and unicodedata.category(ch) in {"Cc", "Zl", "Zp", "Cs"}
-        ),
-        None,
-    )
+    # Escape sequences in a prompt would reach every participant's terminal. A format file
+    # is refused rather than cleaned: the person who wrote it fixes it, the others load.
+    bad = first_unsafe(value, multiline=not one_line)
     if bad is not None:
-        raise _Invalid(where, f"must not contain control characters (found U+{ord(bad):04X})")
+        raise _Invalid(where, f"must not contain control characters (found {bad})")
     return value
 
 

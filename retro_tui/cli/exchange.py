@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from retro_tui.cli.plumbing import Context, fail, load_session, with_context
+from retro_tui.domain.text import visible_path
 
 _output_option = click.option(
     "-o",
@@ -28,7 +29,7 @@ def _write(text: str, output: Path | None, what: str) -> None:
         output.write_text(text, encoding="utf-8", newline="")
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
-    click.echo(f"Wrote {what} to {output}", err=True)
+    click.echo(f"Wrote {what} to {visible_path(output)}", err=True)
 
 
 @click.command("export-json")
@@ -75,7 +76,7 @@ def import_json(ctx: Context, file: Path, new_id: bool) -> None:
         )
     except StoreError as error:
         fail(error)
-    click.echo(f"Imported {session.id} ({session.title}) into {folder}")
+    click.echo(f"Imported {session.id} ({session.title}) into {visible_path(folder)}")
 
 
 @click.command("export-csv")

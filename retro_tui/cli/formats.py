@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from retro_tui.cli.plumbing import Context, with_context
+from retro_tui.domain.text import make_visible
 
 
 @click.command("themes")
@@ -18,7 +19,7 @@ def list_themes(ctx: Context) -> None:
         columns = " / ".join(c.title for c in fmt.columns)
         click.echo(f"{fmt.key:<22} {fmt.name}  [{columns}]")
     for error in catalog.errors:
-        click.echo(f"skipped: {error}", err=True)
+        click.echo(f"skipped: {make_visible(str(error), multiline=False)}", err=True)
     click.echo(f"\nAdd your own formats as TOML files in {user_formats_dir()}")
 
 

@@ -53,7 +53,9 @@ class Context:
 
 def fail(message: object) -> NoReturn:
     """End the command with one line on stderr and exit status 2."""
-    text = " ".join(str(message).split())
+    from retro_tui.domain.text import make_visible
+
+    text = " ".join(make_visible(str(message), multiline=False).split())
     click.echo(f"retro-tui: {text}", err=True)
     sys.exit(2)
 

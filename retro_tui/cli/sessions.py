@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from retro_tui.cli.plumbing import Context, fail, load_session, resolve_session, with_context
+from retro_tui.domain.text import visible_path
 
 if TYPE_CHECKING:
     from retro_tui.domain.model import Session
@@ -38,7 +39,7 @@ def list_sessions(ctx: Context) -> None:
             f"{s.team}: {s.title}"
         )
     for problem in listing.problems:
-        click.echo(f"unreadable: {problem.path}: {problem.reason}", err=True)
+        click.echo(f"unreadable: {problem}", err=True)
 
 
 @click.command("new")
@@ -123,7 +124,7 @@ def export(ctx: Context, session: str, output: Path | None) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror or error}")
-    click.echo(f"Wrote {path}")
+    click.echo(f"Wrote {visible_path(path)}")
 
 
 def _host_options(fn: F) -> F:

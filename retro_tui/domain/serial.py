@@ -2,10 +2,17 @@
 
 Parsing is strict: a malformed document raises `MalformedSession` naming the field,
 never a bare KeyError deep inside the UI.
+
+A document comes from a file, an import or the hub's socket, so it is checked like typed
+text (domain/text.py): what people wrote is made visible (an escape sequence in a card
+shows as `␛[31m`, as it would had it been typed; the retro is not lost over one byte),
+while an id or key holding such a character is refused with the field named, since
+changing it would break the votes, notes and topics that refer to it.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -26,8 +33,13 @@ from retro_tui.domain.model import (
     Vote,
 )
 from retro_tui.domain.phases import Phase
+from retro_tui.domain.text import first_unsafe, make_visible
 
 Json = dict[str, Any]
+
+# A column's key and colour name a widget and a style class on every screen; the format
+# files allow less (a-z, 0-9, '-'), this is what any screen can take.
+_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class MalformedSession(ValueError):
@@ -158,12 +170,34 @@ class _Reader:
             raise MalformedSession(f"{self.where}.{key}: wrong type")
         return value
 
-    def text(self, key: str, default: Any = ...) -> Any:
+    def raw(self, key: str, default: Any = ...) -> Any:
+        """Text checked by its own parser afterwards (a timestamp, a phase name)."""
         return self._get(key, (str,), default)
 
-    def opt_text(self, key: str) -> str | None:
+    def ident(self, key: str, default: Any = ...) -> Any:
+        """An id or key: refused if it holds a control, bidi or surrogate character."""
+        return _ident(self._get(key, (str,), default), f"{self.where}.{key}")
+
+    def style_name(self, key: str, default: Any = ...) -> Any:
+        """A column key or colour: a name a screen builds a widget or a style from."""
+        value = self._get(key, (str,), default)
+        if not _NAME_RE.fullmatch(value):
+            raise MalformedSession(
+                f"{self.where}.{key}: must be 1-64 letters, digits, '-' or '_', not {value[:40]!r}"
+            )
+        return value
+
+    def opt_ident(self, key: str) -> str | None:
         value = self._get(key, (str, type(None)), None)
-        return value if value is None else str(value)
+        return None if value is None else _ident(value, f"{self.where}.{key}")
+
+    def text(self, key: str, default: Any = ...) -> Any:
+        """One line a person wrote, with control and bidi characters made visible."""
+        return make_visible(self._get(key, (str,), default), multiline=False)
+
+    def block(self, key: str, default: Any = ...) -> Any:
+        """Several lines a person wrote (a card, notes), made visible like typed text."""
+        return make_visible(self._get(key, (str,), default), multiline=True)
 
     def integer(self, key: str, default: Any = ...) -> Any:
         return self._get(key, (int,), default)
@@ -190,8 +224,22 @@ class _Reader:
                 raise MalformedSession(f"{self.where}.{key}.{str(name)[:40]}: wrong type")
         return result
 
+    def ident_keys(self, key: str, kind: type) -> dict[str, Any]:
+        """A `typed_map` keyed by ids (notes by topic, ratings by person)."""
+        result = self.typed_map(key, kind)
+        for name in result:
+            _ident(name, f"{self.where}.{key}")
+        return result
+
     def sub(self, key: str) -> _Reader:
         return _Reader(self.data.get(key, {}), f"{self.where}.{key}")
+
+
+def _ident(value: str, where: str) -> str:
+    bad = first_unsafe(value)
+    if bad is not None:
+        raise MalformedSession(f"{where}: an id cannot hold the control character {bad}")
+    return value
 
 
 def _enum(kind: Any, value: Any, where: str) -> Any:
@@ -204,15 +252,15 @@ def _enum(kind: Any, value: Any, where: str) -> Any:
 def _action_from(data: Any, where: str) -> ActionItem:
     r = _Reader(data, where)
     return ActionItem(
-        id=r.text("id"),
+        id=r.ident("id"),
         text=r.text("text"),
         owner=r.text("owner", ""),
         due=r.text("due", ""),
         metric=r.text("metric", ""),
-        source=r.opt_text("source"),
-        status=_enum(ActionStatus, r.text("status", "open"), f"{where}.status"),
+        source=r.opt_ident("source"),
+        status=_enum(ActionStatus, r.raw("status", "open"), f"{where}.status"),
         raised_on=r.text("raised_on", ""),
-        raised_in=r.text("raised_in", ""),
+        raised_in=r.ident("raised_in", ""),
         carried=r.integer("carried", 0),
     )
 
@@ -221,10 +269,10 @@ def session_from_dict(data: Any) -> Session:
     r = _Reader(data, "session")
     columns = tuple(
         ColumnSpec(
-            key=c.text("key"),
+            key=c.style_name("key"),
             title=c.text("title"),
-            prompt=c.text("prompt", ""),
-            colour=c.text("colour", "blue"),
+            prompt=c.block("prompt", ""),
+            colour=c.style_name("colour", "blue"),
         )
         for c in (_Reader(x, f"session.columns[{i}]") for i, x in enumerate(r.items("columns")))
     )
@@ -244,10 +292,10 @@ def session_from_dict(data: Any) -> Session:
         p = _Reader(x, f"session.participants[{i}]")
         participants.append(
             Participant(
-                id=p.text("id"),
+                id=p.ident("id"),
                 name=p.text("name"),
-                role=_enum(Role, p.text("role"), f"{p.where}.role"),
-                joined_at=_dt(p.text("joined_at"), f"{p.where}.joined_at"),
+                role=_enum(Role, p.raw("role"), f"{p.where}.role"),
+                joined_at=_dt(p.raw("joined_at"), f"{p.where}.joined_at"),
                 done_writing=p.flag("done_writing", False),
                 done_voting=p.flag("done_voting", False),
                 checkin_word=p.text("checkin_word", ""),
@@ -259,24 +307,25 @@ def session_from_dict(data: Any) -> Session:
         cr = _Reader(x, f"session.cards[{i}]")
         cards.append(
             Card(
-                id=cr.text("id"),
-                column=cr.text("column"),
-                author=cr.text("author"),
-                text=cr.text("text"),
-                created_at=_dt(cr.text("created_at"), f"{cr.where}.created_at"),
-                topic=cr.opt_text("topic"),
+                id=cr.ident("id"),
+                column=cr.ident("column"),
+                author=cr.ident("author"),
+                text=cr.block("text"),
+                created_at=_dt(cr.raw("created_at"), f"{cr.where}.created_at"),
+                topic=cr.opt_ident("topic"),
                 hidden=cr.flag("hidden", False),
             )
         )
     topics = tuple(
-        Topic(id=tr.text("id"), title=tr.text("title"), column=tr.text("column"))
+        Topic(id=tr.ident("id"), title=tr.text("title"), column=tr.ident("column"))
         for tr in (_Reader(x, f"session.topics[{i}]") for i, x in enumerate(r.items("topics")))
     )
     votes = []
     for i, x in enumerate(r.items("votes")):
         if not (isinstance(x, list) and len(x) == 2 and all(isinstance(v, str) for v in x)):
             raise MalformedSession(f"session.votes[{i}]: expected [voter, target]")
-        votes.append(Vote(voter=x[0], target=x[1]))
+        where = f"session.votes[{i}]"
+        votes.append(Vote(voter=_ident(x[0], where), target=_ident(x[1], where)))
     review = tuple(
         ReviewItem(
             action=_action_from(
@@ -284,7 +333,7 @@ def session_from_dict(data: Any) -> Session:
             ),
             decision=_enum(
                 ReviewDecision,
-                _Reader(x, f"session.review[{i}]").text("decision"),
+                _Reader(x, f"session.review[{i}]").raw("decision"),
                 f"session.review[{i}].decision",
             ),
         )
@@ -298,32 +347,35 @@ def session_from_dict(data: Any) -> Session:
     )
     log = tuple(
         PhaseRecord(
-            phase=_enum(Phase, lr.text("phase"), f"{lr.where}.phase"),
-            started_at=_dt(lr.text("started_at"), f"{lr.where}.started_at"),
+            phase=_enum(Phase, lr.raw("phase"), f"{lr.where}.phase"),
+            started_at=_dt(lr.raw("started_at"), f"{lr.where}.started_at"),
             ended_at=_opt_dt(lr.data.get("ended_at"), f"{lr.where}.ended_at"),
         )
         for lr in (
             _Reader(x, f"session.phase_log[{i}]") for i, x in enumerate(r.items("phase_log"))
         )
     )
-    notes = r.typed_map("notes", str)
-    roti = r.typed_map("roti", int)
+    notes = {
+        topic: make_visible(text, multiline=True)
+        for topic, text in r.ident_keys("notes", str).items()
+    }
+    roti = r.ident_keys("roti", int)
     return Session(
-        id=r.text("id"),
+        id=r.ident("id"),
         title=r.text("title"),
         team=r.text("team", "team"),
-        format_key=r.text("format_key"),
+        format_key=r.ident("format_key"),
         format_name=r.text("format_name", ""),
         columns=columns,
-        created_at=_dt(r.text("created_at"), "session.created_at"),
+        created_at=_dt(r.raw("created_at"), "session.created_at"),
         durations=durations,
         settings=settings,
-        phase=_enum(Phase, r.text("phase"), "session.phase"),
+        phase=_enum(Phase, r.raw("phase"), "session.phase"),
         participants=tuple(participants),
         cards=tuple(cards),
         topics=topics,
         votes=tuple(votes),
-        current_topic=r.opt_text("current_topic"),
+        current_topic=r.opt_ident("current_topic"),
         notes=notes,
         actions=tuple(
             _action_from(x, f"session.actions[{i}]") for i, x in enumerate(r.items("actions"))
@@ -334,5 +386,5 @@ def session_from_dict(data: Any) -> Session:
         phase_log=log,
         revision=r.integer("revision", 0),
         next_id=r.integer("next_id", 1),
-        redacted_for=r.opt_text("redacted_for"),
+        redacted_for=r.opt_ident("redacted_for"),
     )

@@ -3,6 +3,12 @@
 Control characters (including the ESC that starts ANSI/OSC sequences) and bidi overrides
 are replaced by visible stand-ins, so text is always shown literally; Rich markup is left
 as typed and the UI renders it as plain text.
+
+This is the one cleaning rule for every boundary: typed text, session files, imports, the
+hub's wire, theme files and file names all go through `make_visible` (text people wrote:
+shown, never lost) or `first_unsafe` (names a program relies on, such as ids and keys:
+refused, because changing one would break what refers to it). Zero-width joiners and
+other format characters that build emoji are left alone.
 """
 
 from __future__ import annotations
@@ -36,14 +42,45 @@ def _visible(ch: str) -> str:
 
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + _BIDI + "]")
+# Anything `make_visible` would change; most text has none, and is returned as it is.
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029" + _BIDI + "]")
+_SUSPECT_IN_BLOCK = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029" + _BIDI + "]"
+)
+_LINE_BREAKS = re.compile("\r\n|[\u2028\u2029]")
 
 
 def make_visible(value: str, *, multiline: bool) -> str:
-    """Replace characters that could move the cursor, restyle or reorder a screen."""
-    value = value.replace("\r\n", "\n").replace("\t", "    ")
+    """Replace characters that could move the cursor, restyle or reorder a screen.
+
+    Idempotent: text already made visible comes back unchanged.
+    """
+    if not (_SUSPECT_IN_BLOCK if multiline else _SUSPECT).search(value):
+        return value
+    value = _LINE_BREAKS.sub("\n", value).replace("\t", "    ")
     if not multiline:
         value = value.replace("\n", " ")
     return _UNSAFE.sub(lambda m: _visible(m.group()), value)
+
+
+def first_unsafe(value: str, *, multiline: bool = False) -> str | None:
+    """The first character `make_visible` would change, as U+XXXX; None if there is none.
+
+    For text that must be refused rather than changed (ids, keys, a format file a person
+    will fix): the refusal can say which character it was.
+    """
+    if not _SUSPECT.search(value):
+        return None
+    allowed = "\n\t" if multiline else ""
+    for match in _SUSPECT.finditer(value):
+        if match.group() not in allowed:
+            return f"U+{ord(match.group()):04X}"
+    return None
+
+
+def visible_path(path: object) -> str:
+    """A file name fit to print: escapes and undecodable bytes shown, never sent raw."""
+    return make_visible(str(path), multiline=False)
 
 
 def clean_text(

@@ -16,6 +16,7 @@ from typing import Any
 
 from retro_tui.domain.model import Card, Session
 from retro_tui.domain.serial import MalformedSession, session_from_dict, session_to_dict
+from retro_tui.domain.text import make_visible
 from retro_tui.domain.views import BoardView, view_for
 
 MAX_LINE = 256 * 1024  # a client line; views from the hub may be larger
@@ -71,7 +72,11 @@ def view_from_wire(data: Any) -> BoardView:
     if not isinstance(presenting, bool):
         raise ProtocolError("bad view: presenting")
     return BoardView(
-        session=session, you=you, online=frozenset(online), problem=problem, presenting=presenting
+        session=session,
+        you=you,
+        online=frozenset(online),
+        problem=make_visible(problem, multiline=False),
+        presenting=presenting,
     )
 
 

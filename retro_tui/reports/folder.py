@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from retro_tui.domain.model import ActionStatus, Session
-from retro_tui.domain.text import name_key
+from retro_tui.domain.text import name_key, visible_path
 from retro_tui.reports.followup import (
     ActionRow,
     FollowupError,
@@ -59,7 +59,7 @@ class Loaded:
 
     def problem_names(self) -> tuple[str, ...]:
         """Each unreadable file by its name and why, for a screen's one-line summary."""
-        return tuple(f"{p.path.name}: {p.reason}" for p in self.problems)
+        return tuple(f"{visible_path(p.path.name)}: {p.reason}" for p in self.problems)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server
 
+from retro_tui.domain.text import make_visible
 from retro_tui.web.tokens import grant_role, is_identity, make_grant, new_identity, tokens_equal
 
 log = logging.getLogger("retro_tui.web")
@@ -461,7 +462,8 @@ class RetroAppService(AppService):
             await asyncio.wait({stderr_task}, timeout=1.0)
             stderr_task.cancel()
         if stderr_tail:
-            text = stderr_tail.decode("utf-8", "replace")
+            # Shown on the host's terminal: a crash message may quote what a person typed.
+            text = make_visible(stderr_tail.decode("utf-8", "replace"), multiline=True)
             log.warning("App %r wrote to stderr:\n%s", self.command, text)
         with contextlib.suppress(ConnectionError):
             await self.remote_close()  # a crashed app must not leave a frozen page
