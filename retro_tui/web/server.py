@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal, get_args
+from typing import Final, Literal, Protocol, get_args
 from urllib.parse import quote, urlsplit
 
 import textual_serve
@@ -77,6 +77,9 @@ WRONG_LINKS_PER_WINDOW: Final = 10
 WRONG_LINK_WINDOW: Final = 60.0
 MAX_FACILITATOR_TABS: Final = 5
 """Facilitator screens at once; participants have their own cap (`max_participants`)."""
+TABS_PER_BROWSER: Final = 3
+"""Tabs one participant's browser may hold at once: a spare tab or a phone is fine, but
+one cookie must not take every place (the cap counts people, not websockets)."""
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 STATICS: Final = Path(textual_serve.__file__).parent / "static"
@@ -90,6 +93,14 @@ _PAGE_POLICY: Final = (
 _NOTICE_POLICY: Final = (
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+class SeatKeeper(Protocol):
+    """What the web server asks of the session's hub about seats."""
+
+    async def rekey(self, old_identity: str, new_identity: str) -> bool:
+        """Move the seat of one browser identity to another; tell whether there was one."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +128,7 @@ class RetroWebServer(Server):
         title: str = "retro-tui",
         max_facilitators: int = MAX_FACILITATOR_TABS,
         max_per_address: int | None = None,
+        seats: SeatKeeper | None = None,
     ) -> None:
         """`max_per_address` caps the websockets one client address may hold at once
         (off by default: a whole office may share one address)."""
@@ -147,8 +159,10 @@ class RetroWebServer(Server):
             "participant": participant_token,
             "facilitator": facilitator_token,
         }
-        self._connected: dict[Role, int] = dict.fromkeys(ROLES, 0)
+        self.seats = seats
+        self._tabs: dict[Role, Counter[str]] = {role: Counter() for role in ROLES}
         self._sessions: dict[RetroAppService, web.WebSocketResponse] = {}
+        self._owners: dict[RetroAppService, str] = {}  # the browser identity of each tab
         self._runner: web.AppRunner | None = None
         self._templates = {path.stem: _read_template(path) for path in TEMPLATES.glob("*.html")}
 
@@ -164,13 +178,22 @@ class RetroWebServer(Server):
 
     @property
     def participants_connected(self) -> int:
-        """How many participant websockets are open now (the ones the cap counts)."""
-        return self._connected["participant"]
+        """How many participants' browsers have a tab open now (the ones the cap counts)."""
+        return len(self._tabs["participant"])
 
     @property
     def facilitators_connected(self) -> int:
         """How many facilitator websockets are open now."""
-        return self._connected["facilitator"]
+        return self._tabs["facilitator"].total()
+
+    async def replace_tokens(self, participant_token: str, facilitator_token: str) -> None:
+        """Switch to new join links: every cookie made from the old ones stops working,
+        and every open tab is closed (a reload needs one of the new links)."""
+        if not participant_token or tokens_equal(participant_token, facilitator_token):
+            raise ValueError("The join tokens must be non-empty and differ.")
+        self._tokens = {"participant": participant_token, "facilitator": facilitator_token}
+        sessions = list(self._sessions.items())
+        await asyncio.gather(*(_end_session(s, ws) for s, ws in sessions), return_exceptions=True)
 
     async def start(self) -> None:
         """Listen on the running loop without blocking it, so the hub can share the loop.
@@ -237,7 +260,7 @@ class RetroWebServer(Server):
                 response.headers["Retry-After"] = str(int(WRONG_LINK_WINDOW))
                 return response
             if (role := self._role_for(token)) is not None:
-                return self._admit(request, role)
+                return await self._admit(request, role, visitor)
             self.wrong_links.record(address)
         if visitor is None:
             return self._notice(INVALID_LINK, status=403)
@@ -262,22 +285,39 @@ class RetroWebServer(Server):
             await _refuse(websocket, refusal)
             return websocket
         # Counted before any await: no race past a cap.
-        self._connected[visitor.role] += 1
+        tabs = self._tabs[visitor.role]
+        tabs[visitor.identity] += 1
         self._per_address[address] += 1
-        try:
-            await websocket.prepare(request)
-            await self._run_session(request, websocket, visitor)
-        finally:
-            self._connected[visitor.role] -= 1
+        released = False
+
+        def release() -> None:
+            """Free the tab's place the moment the browser is gone, not once its app ends."""
+            nonlocal released
+            if released:
+                return
+            released = True
+            tabs[visitor.identity] -= 1
+            if tabs[visitor.identity] <= 0:
+                del tabs[visitor.identity]
             self._per_address[address] -= 1
             if self._per_address[address] <= 0:
                 del self._per_address[address]
+
+        try:
+            await websocket.prepare(request)
+            await self._run_session(request, websocket, visitor, release)
+        finally:
+            release()
         return websocket
 
     def _over_a_cap(self, visitor: Visitor, address: str) -> str:
         """Say why one more websocket would pass a cap, or return ''."""
-        if visitor.role == "participant" and self.participants_connected >= self.max_participants:
-            return RETRO_FULL.format(cap=self.max_participants)
+        tabs = self._tabs[visitor.role]
+        if visitor.role == "participant":
+            if tabs[visitor.identity] >= TABS_PER_BROWSER:
+                return TOO_MANY_TABS.format(who="this browser", cap=TABS_PER_BROWSER)
+            if not tabs[visitor.identity] and len(tabs) >= self.max_participants:
+                return RETRO_FULL.format(cap=self.max_participants)
         if visitor.role == "facilitator" and self.facilitators_connected >= self.max_facilitators:
             return TOO_MANY_TABS.format(who="facilitators", cap=self.max_facilitators)
         if self.max_per_address is not None and self._per_address[address] >= self.max_per_address:
@@ -292,7 +332,11 @@ class RetroWebServer(Server):
         return response
 
     async def _run_session(
-        self, request: web.Request, websocket: web.WebSocketResponse, visitor: Visitor
+        self,
+        request: web.Request,
+        websocket: web.WebSocketResponse,
+        visitor: Visitor,
+        release: Callable[[], None],
     ) -> None:
         """Spawn the app, relay the browser to it until either side leaves, then end it."""
         service = RetroAppService(
@@ -304,6 +348,7 @@ class RetroWebServer(Server):
             download_manager=self.download_manager,
         )
         self._sessions[service] = websocket
+        self._owners[service] = visitor.identity
         try:
             width = _clamp(request.query.get("width"), 80, MAX_COLUMNS)
             height = _clamp(request.query.get("height"), 24, MAX_ROWS)
@@ -312,19 +357,29 @@ class RetroWebServer(Server):
         except ConnectionError:
             pass  # the browser went away: end the app below
         finally:
+            release()
             await service.stop()
             del self._sessions[service]
+            del self._owners[service]
 
-    def _admit(self, request: web.Request, role: Role) -> web.Response:
+    async def _admit(
+        self, request: web.Request, role: Role, visitor: Visitor | None
+    ) -> web.Response:
         """Set the grant and identity cookies and send the browser to the bare page.
+
+        A join link always mints a fresh identity, so an identity cookie planted in the
+        browser (cookies ignore ports: any page on this host can set one) is never
+        adopted. A browser that proves an identity with a valid grant keeps its seat:
+        the hub moves the seat to the new identity, and the old one's tabs are closed.
 
         An HTTP redirect that follows a link from another site (a chat app) stays
         "cross-site", so the browser would withhold the SameSite=Strict cookies it
         has just stored; for those, a tiny page navigates on instead.
         """
-        identity = request.cookies.get(IDENTITY_COOKIE, "")
-        if not is_identity(identity):
-            identity = new_identity()
+        identity = new_identity()
+        if visitor is not None and self.seats is not None:
+            await self.seats.rekey(visitor.identity, identity)
+            await self._close_tabs_of(visitor.identity)
         if request.headers.get("Sec-Fetch-Site") == "cross-site":
             response = self._notice_page("joining", status=200)
         else:
@@ -342,6 +397,11 @@ class RetroWebServer(Server):
                 secure=secure,
             )
         return response
+
+    async def _close_tabs_of(self, identity: str) -> None:
+        """End every open tab of one browser identity."""
+        tabs = [(s, ws) for s, ws in self._sessions.items() if self._owners.get(s) == identity]
+        await asyncio.gather(*(_end_session(s, ws) for s, ws in tabs), return_exceptions=True)
 
     def _visitor(self, request: web.Request) -> Visitor | None:
         """Return who the cookies prove this is, or None."""
