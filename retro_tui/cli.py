@@ -247,6 +247,11 @@ def _host_options(fn: Any) -> Any:
             click.option("--title", default=None, help="Title for a new session."),
             click.option("--team", default="Our team", show_default=True),
             click.option("--anonymous", is_flag=True),
+            click.option(
+                "--new-links",
+                is_flag=True,
+                help="Make new join links; browsers holding the old ones must use a new one.",
+            ),
         ]
     ):
         fn = option(fn)
@@ -255,6 +260,7 @@ def _host_options(fn: Any) -> Any:
 
 def _host_session(ctx: Context, session: str | None, **kw: Any) -> tuple[str, Any]:
     from retro_tui.hosting import HostOptions
+    from retro_tui.links import links_path
 
     if session is None:
         session_id = _create(ctx, kw["theme"], kw["title"], kw["team"], kw["anonymous"]).id
@@ -265,6 +271,8 @@ def _host_session(ctx: Context, session: str | None, **kw: Any) -> tuple[str, An
         port=kw["port"],
         public_url=kw["public_url"],
         max_participants=kw["max_participants"],
+        links_file=links_path(ctx.sessions_dir, session_id),
+        new_links=kw["new_links"],
     )
     return session_id, options
 
@@ -291,6 +299,7 @@ def serve(ctx: Context, session: str | None, **kw: Any) -> None:
 async def _serve(ctx: Context, session_id: str, options: Any) -> None:
     from retro_tui.hosting import LiveSession
     from retro_tui.hub.hub import Hub
+    from retro_tui.links import LinksError
     from retro_tui.store import StoreError
 
     store = ctx.store()
@@ -302,6 +311,9 @@ async def _serve(ctx: Context, session_id: str, options: Any) -> None:
     live = LiveSession(hub, options)
     try:
         await live.start()
+    except LinksError as error:
+        lock.release()
+        _fail(error)
     except OSError as error:
         lock.release()
         _fail(f"cannot listen on {options.host}:{options.port}: {error.strerror or error}")
@@ -319,6 +331,28 @@ async def _serve(ctx: Context, session_id: str, options: Any) -> None:
     await hub.close()
     lock.release()
     click.echo("Stopped.")
+
+
+@main.command("links")
+@click.argument("session")
+@_pass
+def links(ctx: Context, session: str) -> None:
+    """Print a session's two join links (run it on a terminal that is not shared)."""
+    from retro_tui.links import LinksError, links_path, read_links
+    from retro_tui.web.server import join_url
+
+    session_id = _resolve(ctx, session)
+    try:
+        kept = read_links(links_path(ctx.sessions_dir, session_id))
+    except LinksError as error:
+        _fail(error)
+        return
+    if kept is None or not kept.public_url:
+        _fail(f"{session_id} has no links yet: start it with `retro-tui host` or `serve`.")
+        return
+    click.echo(f"Participants: {join_url(kept.public_url, kept.participant)}")
+    click.echo(f"Facilitator:  {join_url(kept.public_url, kept.facilitator)}")
+    click.echo("The facilitator link gives facilitator power: never show it on a shared screen.")
 
 
 @main.command("participant", hidden=True)

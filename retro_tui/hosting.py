@@ -15,7 +15,7 @@ from pathlib import Path
 
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.server import HubServer
-from retro_tui.links import JoinTokens, session_links, write_links
+from retro_tui.links import JoinTokens, read_links, session_links, write_links
 from retro_tui.web.server import RetroWebServer
 
 HUB_ENV = "RETRO_TUI_HUB"
@@ -50,6 +50,7 @@ class LiveSession:
         chosen = os.environ.get(HUB_SOCKET_ENV)
         self.hub_server = HubServer(self.hub, Path(chosen) if chosen else None)
         await self.hub_server.start()
+        before = read_links(self.options.links_file) if self.options.links_file else None
         tokens = self._tokens()
         self.web = RetroWebServer(
             command=participant_command(),
@@ -59,6 +60,11 @@ class LiveSession:
             participant_token=tokens.participant,
             facilitator_token=tokens.facilitator,
             seats=self.hub,
+            previous_tokens=(
+                {"participant": before.participant, "facilitator": before.facilitator}
+                if before is not None and before.participant != tokens.participant
+                else None
+            ),
             max_participants=self.options.max_participants,
             extra_env={HUB_ENV: str(self.hub_server.path)},
             title=f"retro-tui: {self.hub.session.title}",

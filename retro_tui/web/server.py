@@ -129,6 +129,7 @@ class RetroWebServer(Server):
         max_facilitators: int = MAX_FACILITATOR_TABS,
         max_per_address: int | None = None,
         seats: SeatKeeper | None = None,
+        previous_tokens: Mapping[Role, str] | None = None,
     ) -> None:
         """`max_per_address` caps the websockets one client address may hold at once
         (off by default: a whole office may share one address)."""
@@ -160,6 +161,9 @@ class RetroWebServer(Server):
             "facilitator": facilitator_token,
         }
         self.seats = seats
+        self._previous_tokens: Mapping[Role, str] = dict(previous_tokens or {})
+        """The links before the last change: their cookies open nothing, but a browser
+        that proves one with a new link keeps its seat instead of losing it."""
         self._tabs: dict[Role, Counter[str]] = {role: Counter() for role in ROLES}
         self._sessions: dict[RetroAppService, web.WebSocketResponse] = {}
         self._owners: dict[RetroAppService, str] = {}  # the browser identity of each tab
@@ -191,6 +195,7 @@ class RetroWebServer(Server):
         and every open tab is closed (a reload needs one of the new links)."""
         if not participant_token or tokens_equal(participant_token, facilitator_token):
             raise ValueError("The join tokens must be non-empty and differ.")
+        self._previous_tokens = self._tokens
         self._tokens = {"participant": participant_token, "facilitator": facilitator_token}
         sessions = list(self._sessions.items())
         await asyncio.gather(*(_end_session(s, ws) for s, ws in sessions), return_exceptions=True)
@@ -260,7 +265,8 @@ class RetroWebServer(Server):
                 response.headers["Retry-After"] = str(int(WRONG_LINK_WINDOW))
                 return response
             if (role := self._role_for(token)) is not None:
-                return await self._admit(request, role, visitor)
+                proven = visitor or self._visitor(request, self._previous_tokens)
+                return await self._admit(request, role, proven)
             self.wrong_links.record(address)
         if visitor is None:
             return self._notice(INVALID_LINK, status=403)
@@ -403,14 +409,18 @@ class RetroWebServer(Server):
         tabs = [(s, ws) for s, ws in self._sessions.items() if self._owners.get(s) == identity]
         await asyncio.gather(*(_end_session(s, ws) for s, ws in tabs), return_exceptions=True)
 
-    def _visitor(self, request: web.Request) -> Visitor | None:
-        """Return who the cookies prove this is, or None."""
+    def _visitor(
+        self, request: web.Request, tokens: Mapping[Role, str] | None = None
+    ) -> Visitor | None:
+        """Return who the cookies prove this is (under `tokens`, default the current
+        ones), or None."""
+        tokens = self._tokens if tokens is None else tokens
         grant = request.cookies.get(GRANT_COOKIE, "")
         identity = request.cookies.get(IDENTITY_COOKIE, "")
         role = _as_role(grant_role(grant))
-        if role is None or not is_identity(identity):
+        if role is None or role not in tokens or not is_identity(identity):
             return None
-        expected = make_grant(self._tokens[role], role, identity)
+        expected = make_grant(tokens[role], role, identity)
         return Visitor(role, identity) if tokens_equal(grant, expected) else None
 
     def _role_for(self, token: str) -> Role | None:
@@ -429,7 +439,7 @@ class RetroWebServer(Server):
 
     def _join_url(self, role: Role) -> str:
         """Return the link that admits a browser as `role`."""
-        return f"{self.public_url}/?{JOIN_PARAMETER}={quote(self._tokens[role], safe='')}"
+        return join_url(self.public_url, self._tokens[role])
 
     def _page(self) -> web.Response:
         """Render the terminal page, allowing only this server's own resources."""
@@ -723,6 +733,11 @@ def _address_of(request: web.Request) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def join_url(public_url: str, token: str) -> str:
+    """The link that swaps `token` for cookies on the server at `public_url`."""
+    return f"{public_url.rstrip('/')}/?{JOIN_PARAMETER}={quote(token, safe='')}"
 
 
 def _as_role(text: str) -> Role | None:

@@ -1,4 +1,10 @@
-"""The links to hand out when hosting: participant link with its QR code, facilitator link."""
+"""The link to hand out when hosting: the participant link with its QR code.
+
+This dialog is drawn on the presenting screen, which the whole team sees, so it never
+shows the facilitator link: that link gives facilitator power to whoever opens it.
+The facilitator gets it from a key that copies it to the clipboard, or from
+`retro-tui links SESSION` on a terminal that is not shared.
+"""
 
 from __future__ import annotations
 
@@ -34,10 +40,10 @@ class ShareScreen(ModalScreen[None]):
         Binding("escape,enter", "dismiss", "Close", id="close-share"),
     ]
 
-    def __init__(self, participant_url: str, facilitator_url: str) -> None:
+    def __init__(self, participant_url: str, copy_key: str) -> None:
         super().__init__()
         self.participant_url = participant_url
-        self.facilitator_url = facilitator_url
+        self.copy_key = copy_key
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -46,10 +52,10 @@ class ShareScreen(ModalScreen[None]):
             if self.size.height >= 40 or self.app.size.height >= 40:
                 yield Static(Text(qr_text(self.participant_url)), classes="qr")
             yield Static(
-                "Your own private seat (write and vote unseen on the shared screen):",
+                f"Your own private seat (write and vote unseen on the shared screen): "
+                f"{self.copy_key} copies its link to your clipboard; it is never shown here.",
                 classes="hint",
             )
-            yield Static(Text(self.facilitator_url), classes="link", id="facilitator-link")
             yield Static("Ctrl+L shows this again.", classes="hint")
             yield Button("Close", variant="primary", id="close")
 
