@@ -21,6 +21,7 @@ from textual.screen import Screen
 from retro_tui.client import SocketClient
 from retro_tui.domain.model import Role
 from retro_tui.ui.app import RetroApp, make_app
+from retro_tui.ui.keys import copy_link_binding
 
 if TYPE_CHECKING:
     from retro_tui.hosting import HostOptions, LiveSession
@@ -41,13 +42,7 @@ class HostApp(RetroApp):
             id="share-link",
             tooltip="Show the participant link and its QR code",
         ),
-        Binding(
-            "ctrl+k",
-            "copy_facilitator_link",
-            "Copy my link",
-            id="copy-facilitator-link",
-            tooltip="Copy your private facilitator link to the clipboard, without showing it",
-        ),
+        copy_link_binding("copy_facilitator_link"),
         Binding(
             "ctrl+n",
             "new_links",
@@ -82,12 +77,7 @@ class HostApp(RetroApp):
         from retro_tui.ui.screens.share import ShareScreen
 
         if self.live is not None:
-            key = self.get_key_display(self._binding("copy-facilitator-link"))
-            self.push_screen(ShareScreen(self.live.participant_url, key))
-
-    def _binding(self, binding_id: str) -> Binding:
-        found = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
-        return found
+            self.push_screen(ShareScreen(self.live.participant_url))
 
     def action_copy_facilitator_link(self) -> None:
         """The facilitator link goes to the clipboard, never onto the shared screen."""

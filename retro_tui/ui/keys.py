@@ -234,3 +234,15 @@ BOARD_BINDINGS: list[BindingType] = [
         tooltip="Switch between the shared (public) view and your own view",
     ),
 ]
+
+
+def copy_link_binding(action: str) -> Binding:
+    """The key that copies the facilitator link: on the board, and on the share dialog (a
+    modal screen hides the app's keys), declared once here."""
+    return Binding(
+        "ctrl+k",
+        action,
+        "Copy my link",
+        id="copy-facilitator-link",
+        tooltip="Copy your private facilitator link to the clipboard, without showing it",
+    )

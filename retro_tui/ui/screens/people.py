@@ -72,7 +72,13 @@ class PeopleDialog(ModalScreen[None]):
     def on_mount(self) -> None:
         self.show_people()
         self.query_one(OptionList).focus()
+        self.call_after_refresh(self._highlight_first)
         self.set_interval(REFRESH_SECONDS, self.show_people)
+
+    def _highlight_first(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None and options.option_count:
+            options.highlighted = 0
 
     def _people(self) -> tuple[tuple[Participant, bool], ...]:
         view = self.current()

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from retro_tui.share import qr_text
+from retro_tui.ui.keys import copy_link_binding
 
 
 class ShareScreen(ModalScreen[None]):
@@ -38,12 +39,12 @@ class ShareScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "dismiss", "Close", id="close-share"),
+        copy_link_binding("app.copy_facilitator_link"),
     ]
 
-    def __init__(self, participant_url: str, copy_key: str) -> None:
+    def __init__(self, participant_url: str) -> None:
         super().__init__()
         self.participant_url = participant_url
-        self.copy_key = copy_key
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -51,9 +52,10 @@ class ShareScreen(ModalScreen[None]):
             yield Static(Text(self.participant_url), classes="link", id="participant-link")
             if self.size.height >= 40 or self.app.size.height >= 40:
                 yield Static(Text(qr_text(self.participant_url)), classes="qr")
+            key = self.app.get_key_display(copy_link_binding(""))
             yield Static(
                 f"Your own private seat (write and vote unseen on the shared screen): "
-                f"{self.copy_key} copies its link to your clipboard; it is never shown here.",
+                f"{key} copies its link to your clipboard; it is never shown here.",
                 classes="hint",
             )
             yield Static("Ctrl+L shows this again.", classes="hint")
