@@ -125,8 +125,8 @@ async def test_one_browser_holds_a_few_tabs_and_never_the_places_of_others(
                 await tab.close()
 
 
-async def test_a_closed_tab_frees_its_place_before_its_app_has_stopped(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+async def test_a_closed_tab_frees_its_place_and_presence_before_its_app_has_stopped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, hub: Hub
 ) -> None:
     monkeypatch.setattr(web_server, "STOP_GRACE", 2.0)
     pid_file = tmp_path / "pid"
@@ -136,13 +136,18 @@ async def test_a_closed_tab_frees_its_place_before_its_app_has_stopped(
         f"open('{pid_file}', 'w').write(str(os.getpid())); "
         "sys.stdout.write('__GANGLION__\\n'); sys.stdout.flush(); time.sleep(600)\""
     )
-    async with serving(command=slow_to_quit, max_participants=1) as running:
+    async with serving(command=slow_to_quit, max_participants=1, seats=hub) as running:
         client = TermClient(running.participant_url)
         await client.connect()
         await wait_until(lambda: pid_file.exists() and pid_file.read_text() != "")
         await wait_until(lambda: running.participants_connected == 1)
+        # What the tab's app would do: reach the hub with the browser's identity, and join.
+        app_side = LocalClient(hub, client.cookies[web_server.IDENTITY_COOKIE], Role.PARTICIPANT)
+        pid = await app_side.join("Bob")
+        assert pid in hub.online()
         await client.close()
         await wait_until(lambda: running.participants_connected == 0)
+        await wait_until(lambda: pid not in hub.online())
         assert len(running._sessions) == 1  # its app is still being stopped
         async with TermClient(running.participant_url) as next_person:
             await wait_until(lambda: running.participants_connected == 1)

@@ -202,6 +202,13 @@ class Hub:
         await self._commit(moved.with_changes(revision=moved.revision + 1))
         return True
 
+    def leave(self, identity: str) -> None:
+        """A browser closed its last tab: its participant connections stop counting as
+        present now, not when their processes have finished quitting."""
+        for conn in [c for c in self.connections if c.identity == identity]:
+            if conn.role is Role.PARTICIPANT:
+                self.detach(conn)
+
     def _key(self, conn: Connection) -> str:
         return _FACILITATOR_SEAT if conn.role is Role.FACILITATOR else seat_of(conn.identity)
 

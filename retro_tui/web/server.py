@@ -102,6 +102,10 @@ class SeatKeeper(Protocol):
         """Move the seat of one browser identity to another; tell whether there was one."""
         ...
 
+    def leave(self, identity: str) -> None:
+        """The browser closed its last tab: it is no longer here, whatever its apps do."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Visitor:
@@ -305,6 +309,8 @@ class RetroWebServer(Server):
             tabs[visitor.identity] -= 1
             if tabs[visitor.identity] <= 0:
                 del tabs[visitor.identity]
+                if self.seats is not None and visitor.role == "participant":
+                    self.seats.leave(visitor.identity)
             self._per_address[address] -= 1
             if self._per_address[address] <= 0:
                 del self._per_address[address]
