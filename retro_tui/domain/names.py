@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from retro_tui.domain.errors import Refused
@@ -70,8 +70,10 @@ def _skeleton(text: str) -> str:
     return "".join(_prototype(ch) for ch in unicodedata.normalize("NFD", text))
 
 
+@lru_cache(maxsize=4096)
 def look_alike_key(name: str) -> str:
-    """What two names share when people would take one for the other."""
+    """What two names share when people would take one for the other (cached: every
+    join compares the new name with every seat's)."""
     text = unicodedata.normalize("NFKC", name)
     text = _skeleton(text).casefold()
     text = _skeleton(text)
