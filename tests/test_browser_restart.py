@@ -86,7 +86,7 @@ class Host:
                 await self.process.wait()
 
 
-async def until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+async def until(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
     try:
         async with asyncio.timeout(timeout):
             while not condition():
@@ -139,14 +139,16 @@ def pid_of(session: Session, name: str) -> str:
 
 
 async def vote(person: Person, read: Callable[[], Session], pid: str, times: int) -> None:
-    """Select a card with the arrows and vote until the saved file has the votes."""
+    """Select a card with the arrows and vote until the saved file has the votes. Where
+    the first arrow lands depends on what had focus, so select again only when the first
+    vote has clearly not arrived (a slow save must not be taken for a missed key)."""
     await person.terminal.wait_for_text("Vote", timeout=30)
     await person.focus()
-    for _ in range(10):
+    for _ in range(5):
         await person.page.keyboard.press("ArrowDown")
         await person.page.keyboard.press("+")
         with contextlib.suppress(AssertionError):
-            await until(lambda: len(read().votes_of(pid)) >= 1, "a first vote", timeout=3)
+            await until(lambda: len(read().votes_of(pid)) >= 1, "a first vote", timeout=15)
             break
     for _ in range(times - 1):
         await person.page.keyboard.press("+")
