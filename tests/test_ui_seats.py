@@ -49,6 +49,25 @@ async def test_the_shared_screen_never_draws_the_facilitator_link(quiet_env: Pat
         assert secret not in screen_text(app)
 
 
+async def test_new_links_from_the_board_replace_the_old_ones(quiet_env: Path) -> None:
+    launcher = make_launcher(quiet_env)
+    session = launcher.create_session(format_key="went-well", title="Rotate")
+    app = HostApp(launcher, session.id, HostOptions(port=0))
+    async with app.run_test(size=(160, 60)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ShareScreen), "the share dialog")
+        assert app.live is not None
+        old = app.live.participant_url
+        await pilot.press("escape")
+        await wait_for_board(pilot)
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: "Make new links?" in screen_text(app), "the question")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, ShareScreen), "the new link")
+        new = app.live.participant_url
+        assert new != old
+        await wait_until(pilot, lambda: new.split("join=")[1] in screen_text(app), "it shown")
+
+
 async def test_the_people_dialog_releases_removes_and_locks(quiet_env: Path) -> None:
     launcher = make_launcher(quiet_env)
     session = launcher.create_session(format_key="went-well", title="People")
