@@ -144,6 +144,18 @@ def join(
     return _bump(session.with_changes(participants=(*session.participants, person))), pid
 
 
+def move_seat(session: Session, old_seat: str, new_seat: str) -> Session:
+    """Bind the participant seated at `old_seat` to `new_seat` instead (the same browser
+    proved itself under a fresh identity); unchanged when no participant sits there."""
+    person = next(
+        (p for p in session.participants if p.seat == old_seat and not p.is_facilitator), None
+    )
+    if person is None or not old_seat or old_seat == new_seat:
+        return session
+    people = _replace_item(session.participants, person, replace(person, seat=new_seat))
+    return _bump(session.with_changes(participants=people))
+
+
 def holder_of_name(session: Session, name: str, *, besides: str = "") -> Participant | None:
     """The participant whose name looks like `name` (other than `besides`), if any."""
     key = names.look_alike_key(name)

@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Protocol
@@ -21,7 +21,7 @@ from retro_tui.clock import Clock, utc_now
 from retro_tui.domain import rules
 from retro_tui.domain.commands import Command
 from retro_tui.domain.errors import Refused
-from retro_tui.domain.model import Participant, Role, Session
+from retro_tui.domain.model import Role, Session
 from retro_tui.domain.views import BoardView, view_for
 from retro_tui.hub.protocol import ViewEncoder
 
@@ -78,11 +78,6 @@ class Connection:
 
 _FACILITATOR_SEAT = "facilitator"
 """The facilitator's seat key: reached with the facilitator grant, never with a name."""
-
-
-def _with_seat(session: Session, person: Participant, seat: str) -> Session:
-    people = tuple(replace(p, seat=seat) if p is person else p for p in session.participants)
-    return session.with_changes(participants=people)
 
 
 def _viewer(conn: Connection) -> str | None:
@@ -191,15 +186,10 @@ class Hub:
         """Move the seat of one browser identity to another (a join link was used again,
         and the browser proved it held the old identity); the old one's tabs lose it.
         Tell whether there was a seat to move."""
-        old, new = seat_of(old_identity), seat_of(new_identity)
-        person = next(
-            (p for p in self.session.participants if p.seat == old and not p.is_facilitator),
-            None,
-        )
-        if person is None or old == new:
+        moved = rules.move_seat(self.session, seat_of(old_identity), seat_of(new_identity))
+        if moved is self.session:
             return False
-        moved = _with_seat(self.session, person, new)
-        await self._commit(moved.with_changes(revision=moved.revision + 1))
+        await self._commit(moved)
         return True
 
     def leave(self, identity: str) -> None:
