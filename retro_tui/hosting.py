@@ -15,8 +15,8 @@ from pathlib import Path
 
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.server import HubServer
+from retro_tui.links import JoinTokens, read_links, session_links, write_links
 from retro_tui.web.server import RetroWebServer
-from retro_tui.web.tokens import new_token
 
 HUB_ENV = "RETRO_TUI_HUB"
 HUB_SOCKET_ENV = "RETRO_TUI_HUB_SOCKET"  # tests and benchmarks: put the socket here
@@ -28,6 +28,8 @@ class HostOptions:
     port: int = 8000
     public_url: str | None = None
     max_participants: int = 50
+    links_file: Path | None = None  # where the join tokens are kept; None: new ones each start
+    new_links: bool = False  # make new links (old cookies stop working)
 
 
 def participant_command() -> str:
@@ -48,13 +50,21 @@ class LiveSession:
         chosen = os.environ.get(HUB_SOCKET_ENV)
         self.hub_server = HubServer(self.hub, Path(chosen) if chosen else None)
         await self.hub_server.start()
+        before = read_links(self.options.links_file) if self.options.links_file else None
+        tokens = self._tokens()
         self.web = RetroWebServer(
             command=participant_command(),
             host=self.options.host,
             port=self.options.port,
             public_url=self.options.public_url,
-            participant_token=new_token(),
-            facilitator_token=new_token(),
+            participant_token=tokens.participant,
+            facilitator_token=tokens.facilitator,
+            seats=self.hub,
+            previous_tokens=(
+                {"participant": before.participant, "facilitator": before.facilitator}
+                if before is not None and before.participant != tokens.participant
+                else None
+            ),
             max_participants=self.options.max_participants,
             extra_env={HUB_ENV: str(self.hub_server.path)},
             title=f"retro-tui: {self.hub.session.title}",
@@ -65,6 +75,25 @@ class LiveSession:
         except OSError:
             await self.hub_server.stop()
             raise
+        self._keep(JoinTokens(tokens.participant, tokens.facilitator, self.web.public_url))
+
+    def _tokens(self) -> JoinTokens:
+        path = self.options.links_file
+        if path is None:
+            return JoinTokens.fresh()
+        return session_links(path, renew=self.options.new_links)
+
+    def _keep(self, tokens: JoinTokens) -> None:
+        if self.options.links_file is not None:
+            write_links(self.options.links_file, tokens)
+
+    async def new_links(self) -> None:
+        """Make new links: every browser must use one of them to join again."""
+        if self.web is None:
+            return
+        tokens = JoinTokens.fresh(self.web.public_url)
+        self._keep(tokens)
+        await self.web.replace_tokens(tokens.participant, tokens.facilitator)
 
     @property
     def participant_url(self) -> str:

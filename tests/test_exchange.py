@@ -62,6 +62,17 @@ def test_round_trip_is_identical(history: History, odd: Session) -> None:
         assert json.loads(data)["format"] == EXPORT_FORMAT
 
 
+def test_an_export_carries_no_browser_seat(odd: Session) -> None:
+    seated = odd.with_changes(
+        participants=tuple(replace(p, seat=f"{n:064x}") for n, p in enumerate(odd.participants))
+    )
+    data = session_to_json_bytes(seated)
+    assert b"0000000000000000000000000000000000000000000000000000000000000001" not in data
+    assert session_from_json_bytes(data) == odd.with_changes(
+        participants=tuple(replace(p, seat="") for p in odd.participants)
+    )
+
+
 def test_import_into_a_store_then_load_is_identical(history: History, tmp_path: Path) -> None:
     original = history.sessions(MARKETING)[4]  # holds a carried item and a review
     store = SessionStore(tmp_path)

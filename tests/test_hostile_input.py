@@ -103,7 +103,8 @@ streams = st.tuples(st.booleans(), st.lists(messages, max_size=6)).map(
 @pytest.mark.slow
 def test_fuzzed_byte_streams_end_in_an_answer_and_never_hurt_a_bystander() -> None:
     loop = asyncio.new_event_loop()
-    hub = Hub(MemoryStore(), make_session(), clock=FakeClock())
+    # Every example seats a new bystander: room for all of them.
+    hub = Hub(MemoryStore(), make_session(), clock=FakeClock(), max_online=200)
     server = HubServer(hub, short_socket_dir() / "hub.sock")
 
     async def setup() -> Served:

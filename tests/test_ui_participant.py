@@ -44,8 +44,8 @@ async def test_participant_joins_sees_face_down_cards_and_no_facilitator_keys(
         assert isinstance(app.screen, JoinScreen)
         await type_text(pilot, "fay")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "already here" in screen_text(app), "the refusal")
-        assert "Fay is already here. Pick another name." in screen_text(app)
+        await wait_until(pilot, lambda: "facilitator" in screen_text(app), "the refusal")
+        assert "Fay is the facilitator of this retro. Pick another name." in screen_text(app)
         assert isinstance(app.screen, JoinScreen)
 
         await pilot.press(*["backspace"] * 3)

@@ -218,13 +218,14 @@ async def test_page_loads_only_from_this_server(server: RetroWebServer) -> None:
     assert font_status == 200
 
 
-async def test_an_existing_identity_is_kept_and_a_malformed_one_replaced(
+async def test_a_join_link_never_adopts_an_identity_it_did_not_prove_and_replaces_a_malformed_one(
     server: RetroWebServer,
 ) -> None:
     identity = new_identity()
-    kept = {web_server.IDENTITY_COOKIE: identity}
-    _, _, response = await http_get(server.participant_url, cookies=kept)
-    assert response.cookies[web_server.IDENTITY_COOKIE].value == identity
+    planted = {web_server.IDENTITY_COOKIE: identity}
+    _, _, response = await http_get(server.participant_url, cookies=planted)
+    assert is_identity(response.cookies[web_server.IDENTITY_COOKIE].value)
+    assert response.cookies[web_server.IDENTITY_COOKIE].value != identity
     forged = {web_server.IDENTITY_COOKIE: "../../etc"}
     _, _, response = await http_get(server.participant_url, cookies=forged)
     assert is_identity(response.cookies[web_server.IDENTITY_COOKIE].value)
@@ -340,14 +341,18 @@ async def test_facilitator_link_gives_facilitator_role(server: RetroWebServer) -
         assert server.participants_connected == 0
 
 
-async def test_the_same_browser_keeps_its_identity_across_reloads(
+async def test_the_link_clicked_again_gives_the_browser_a_fresh_identity_it_can_prove(
     server: RetroWebServer,
 ) -> None:
     async with TermClient(server.participant_url) as client:
         identity = client.cookies[web_server.IDENTITY_COOKIE]
         await client.wait_for_text(identity)
-        await client.join()  # the link clicked again, as after a refresh
-        assert client.cookies[web_server.IDENTITY_COOKIE] == identity
+        await client.join()  # the link clicked again: its seat moves along (test_web_seats)
+        renewed = client.cookies[web_server.IDENTITY_COOKIE]
+        assert renewed != identity and is_identity(renewed)
+        assert client.cookies[web_server.GRANT_COOKIE] == make_grant(
+            server._tokens["participant"], "participant", renewed
+        )
 
 
 async def test_participants_past_the_cap_are_told_and_not_spawned(

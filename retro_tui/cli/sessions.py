@@ -156,6 +156,11 @@ def _host_options(fn: F) -> F:
             click.option("--title", default=None, help="Title for a new session."),
             click.option("--team", default="Our team", show_default=True),
             click.option("--anonymous", is_flag=True),
+            click.option(
+                "--new-links",
+                is_flag=True,
+                help="Make new join links; browsers holding the old ones must use a new one.",
+            ),
         ]
     ):
         fn = option(fn)
@@ -174,8 +179,10 @@ def _host_session(
     title: str | None,
     team: str,
     anonymous: bool,
+    new_links: bool,
 ) -> tuple[str, HostOptions]:
     from retro_tui.hosting import HostOptions
+    from retro_tui.links import links_path
 
     if session is None:
         session_id = _create(ctx, theme, title, team, anonymous).id
@@ -186,6 +193,8 @@ def _host_session(
         port=port,
         public_url=public_url,
         max_participants=max_participants,
+        links_file=links_path(ctx.sessions_dir, session_id),
+        new_links=new_links,
     )
     return session_id, options
 
@@ -204,6 +213,7 @@ def host(
     title: str | None,
     team: str,
     anonymous: bool,
+    new_links: bool,
 ) -> None:
     """Run a session's board here and let remote people join it from a browser."""
     session_id, options = _host_session(
@@ -217,6 +227,7 @@ def host(
         title=title,
         team=team,
         anonymous=anonymous,
+        new_links=new_links,
     )
     run_board(ctx, session_id=session_id, host_options=options)
 
@@ -235,6 +246,7 @@ def serve(
     title: str | None,
     team: str,
     anonymous: bool,
+    new_links: bool,
 ) -> None:
     """Serve a session to browsers only (no terminal board), until Ctrl+C."""
     session_id, options = _host_session(
@@ -248,6 +260,7 @@ def serve(
         title=title,
         team=team,
         anonymous=anonymous,
+        new_links=new_links,
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(ctx, session_id, options))
@@ -256,6 +269,7 @@ def serve(
 async def _serve(ctx: Context, session_id: str, options: HostOptions) -> None:
     from retro_tui.hosting import LiveSession
     from retro_tui.hub.hub import Hub
+    from retro_tui.links import LinksError
     from retro_tui.store import StoreError
 
     store = ctx.store()
@@ -267,6 +281,9 @@ async def _serve(ctx: Context, session_id: str, options: HostOptions) -> None:
     live = LiveSession(hub, options)
     try:
         await live.start()
+    except LinksError as error:
+        lock.release()
+        fail(error)
     except OSError as error:
         lock.release()
         fail(f"cannot listen on {options.host}:{options.port}: {error.strerror or error}")
@@ -284,6 +301,26 @@ async def _serve(ctx: Context, session_id: str, options: HostOptions) -> None:
     await hub.close()
     lock.release()
     click.echo("Stopped.")
+
+
+@click.command("links")
+@click.argument("session")
+@with_context
+def links(ctx: Context, session: str) -> None:
+    """Print a session's two join links (run it on a terminal that is not shared)."""
+    from retro_tui.links import LinksError, links_path, read_links
+    from retro_tui.web.server import join_url
+
+    session_id = resolve_session(ctx, session)
+    try:
+        kept = read_links(links_path(ctx.sessions_dir, session_id))
+    except LinksError as error:
+        fail(error)
+    if kept is None or not kept.public_url:
+        fail(f"{session_id} has no links yet: start it with `retro-tui host` or `serve`.")
+    click.echo(f"Participants: {join_url(kept.public_url, kept.participant)}")
+    click.echo(f"Facilitator:  {join_url(kept.public_url, kept.facilitator)}")
+    click.echo("The facilitator link gives facilitator power: never show it on a shared screen.")
 
 
 @click.command("participant", hidden=True)
@@ -311,5 +348,6 @@ COMMANDS: tuple[click.Command, ...] = (
     export,
     host,
     serve,
+    links,
     participant,
 )

@@ -58,6 +58,28 @@ class MarkDone(Command):
     done: bool = True
 
 
+@command("release_seat")
+@dataclass(frozen=True)
+class ReleaseSeat(Command):
+    """Unbind a participant's browser; the next browser that types the name takes the seat."""
+
+    participant: str = ""
+
+
+@command("remove_participant")
+@dataclass(frozen=True)
+class RemoveParticipant(Command):
+    """Take a participant off the board: seat and votes go, cards stay."""
+
+    participant: str = ""
+
+
+@command("lock_joining")
+@dataclass(frozen=True)
+class LockJoining(Command):
+    locked: bool = True
+
+
 # --- phases and timer ---------------------------------------------------------------
 @command("next_phase")
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ class Participant:
     done_voting: bool = False
     checkin_word: str = ""
     mood: int | None = None
+    seat: str = ""  # sha256 of the browser identity bound to this seat; "" = none (released)
 
     @property
     def is_facilitator(self) -> bool:
@@ -137,6 +138,7 @@ class Settings:
     max_votes_per_target: int | None = None
     participants_may_group: bool = False
     topic_minutes: int = 5
+    joining_locked: bool = False  # new seats refused; existing seats still come back
 
 
 @dataclass(frozen=True)

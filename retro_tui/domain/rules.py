@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from retro_tui.domain import commands as c
+from retro_tui.domain import names
 from retro_tui.domain import text as t
 from retro_tui.domain.errors import NotAllowed, Refused, VoteBudgetExceeded
 from retro_tui.domain.formats import RetroFormat
@@ -35,6 +36,9 @@ from retro_tui.domain.phases import OPTIONAL_PHASES, PHASE_ORDER, Phase
 
 MAX_PARTICIPANTS_HARD = 500
 MAX_CARDS = 5000
+CARDS_PER_PERSON = 50
+"""Cards one participant may add: ten people could otherwise fill the session's 5,000
+and leave everyone else unable to write (the facilitator, who transcribes, is exempt)."""
 
 Handler = Callable[[Session, Participant, Any, datetime], Session]
 _HANDLERS: dict[type[c.Command], Handler] = {}
@@ -85,22 +89,84 @@ def new_session(
     )
 
 
-def join(session: Session, name: object, role: Role, now: datetime) -> tuple[Session, str]:
-    """Add a participant, or hand back the existing one with that name (a reclaim).
+def join(
+    session: Session,
+    name: object,
+    role: Role,
+    now: datetime,
+    *,
+    seat: str = "",
+    max_seats: int = MAX_PARTICIPANTS_HARD,
+) -> tuple[Session, str]:
+    """Seat a browser that gave a name, or refuse with what to do instead.
 
-    The hub decides whether a reclaim is allowed (the name must be offline); here a
-    name is simply matched without regard to case.
+    Power comes from the grant, never the name: a facilitator connection sits in the
+    facilitator's seat (created with `name` the first time), and a participant one can
+    never sit there. A name that looks like one already held belongs to that seat,
+    whether its person is online or not; the one exception is a seat the facilitator
+    released (no browser bound), which the next browser typing its name takes.
+    `seat` is the hash of the browser identity to bind.
     """
+    if role is Role.FACILITATOR:
+        chair = next(iter(session.participants_with_role(Role.FACILITATOR)), None)
+        if chair is not None:
+            return session, chair.id
     clean = t.clean_name(name)
-    key = t.name_key(clean)
-    for p in session.participants:
-        if t.name_key(p.name) == key:
-            return session, p.id
-    if len(session.participants) >= MAX_PARTICIPANTS_HARD:
-        raise Refused(f"This session is full ({MAX_PARTICIPANTS_HARD} people).")
+    names.refuse_role_words(clean)
+    holder = holder_of_name(session, clean)
+    if holder is not None:
+        if holder.is_facilitator:
+            raise Refused(f"{holder.name} is the facilitator of this retro. Pick another name.")
+        if holder.seat or role is Role.FACILITATOR:
+            raise Refused(
+                f"{holder.name} is already in this retro on another browser. Pick another "
+                f"name, or ask the facilitator to release {holder.name}'s seat."
+            )
+        if holder.seat == seat:
+            return session, holder.id
+        person = replace(holder, seat=seat)
+        people = _replace_item(session.participants, holder, person)
+        return _bump(session.with_changes(participants=people)), holder.id
+    if role is Role.PARTICIPANT:
+        if session.settings.joining_locked:
+            raise Refused(
+                "The facilitator has locked joining: no one new can join this retro now. "
+                "Ask them to unlock it."
+            )
+        seats = len(session.participants_with_role(Role.PARTICIPANT))
+        if seats >= min(max_seats, MAX_PARTICIPANTS_HARD):
+            raise Refused(
+                f"This retro has no more seats ({min(max_seats, MAX_PARTICIPANTS_HARD)}). "
+                "Ask the facilitator to remove people who are not here."
+            )
     pid, session = _new_id(session, "p")
-    person = Participant(id=pid, name=clean, role=role, joined_at=now)
+    person = Participant(id=pid, name=clean, role=role, joined_at=now, seat=seat)
     return _bump(session.with_changes(participants=(*session.participants, person))), pid
+
+
+def move_seat(session: Session, old_seat: str, new_seat: str) -> Session:
+    """Bind the participant seated at `old_seat` to `new_seat` instead (the same browser
+    proved itself under a fresh identity); unchanged when no participant sits there."""
+    person = next(
+        (p for p in session.participants if p.seat == old_seat and not p.is_facilitator), None
+    )
+    if person is None or not old_seat or old_seat == new_seat:
+        return session
+    people = _replace_item(session.participants, person, replace(person, seat=new_seat))
+    return _bump(session.with_changes(participants=people))
+
+
+def holder_of_name(session: Session, name: str, *, besides: str = "") -> Participant | None:
+    """The participant whose name looks like `name` (other than `besides`), if any."""
+    key = names.look_alike_key(name)
+    return next(
+        (
+            p
+            for p in session.participants
+            if p.id != besides and names.look_alike_key(p.name) == key
+        ),
+        None,
+    )
 
 
 def apply(session: Session, actor_id: str, command: c.Command, now: datetime) -> Session:
@@ -320,6 +386,52 @@ def _settings(
     return session.with_changes(settings=s)
 
 
+@_handles(c.ReleaseSeat)
+def _release_seat(
+    session: Session, actor: Participant, cmd: c.ReleaseSeat, now: datetime
+) -> Session:
+    _facilitator_only(actor, "release a seat")
+    person = _other_person_or_refuse(session, actor, cmd.participant, "release")
+    if not person.seat:
+        raise Refused(f"{person.name}'s seat is already free: whoever types the name takes it.")
+    people = _replace_item(session.participants, person, replace(person, seat=""))
+    return session.with_changes(participants=people)
+
+
+@_handles(c.RemoveParticipant)
+def _remove_participant(
+    session: Session, actor: Participant, cmd: c.RemoveParticipant, now: datetime
+) -> Session:
+    _facilitator_only(actor, "remove someone from the board")
+    person = _other_person_or_refuse(session, actor, cmd.participant, "remove")
+    return session.with_changes(
+        participants=tuple(p for p in session.participants if p is not person),
+        votes=tuple(v for v in session.votes if v.voter != person.id),
+        roti={pid: score for pid, score in session.roti.items() if pid != person.id},
+    )
+
+
+def _other_person_or_refuse(
+    session: Session, actor: Participant, pid: object, what: str
+) -> Participant:
+    person = session.participant(pid) if isinstance(pid, str) else None
+    if person is None:
+        raise Refused("That person is no longer in this retro.")
+    if person.is_facilitator:
+        raise Refused(
+            f"The facilitator's seat comes with the facilitator link; you cannot {what} it."
+        )
+    return person
+
+
+@_handles(c.LockJoining)
+def _lock_joining(
+    session: Session, actor: Participant, cmd: c.LockJoining, now: datetime
+) -> Session:
+    _facilitator_only(actor, "lock or unlock joining")
+    return session.with_changes(settings=replace(session.settings, joining_locked=bool(cmd.locked)))
+
+
 @_handles(c.CheckIn)
 def _check_in(session: Session, actor: Participant, cmd: c.CheckIn, now: datetime) -> Session:
     _in_phase(session, "check in", Phase.CHECKIN)
@@ -333,9 +445,10 @@ def _check_in(session: Session, actor: Participant, cmd: c.CheckIn, now: datetim
 @_handles(c.Rename)
 def _rename(session: Session, actor: Participant, cmd: c.Rename, now: datetime) -> Session:
     name = t.clean_name(cmd.new_name)
-    key = t.name_key(name)
-    if any(t.name_key(p.name) == key and p.id != actor.id for p in session.participants):
-        raise Refused(f"Someone is already called {name}.")
+    names.refuse_role_words(name)
+    holder = holder_of_name(session, name, besides=actor.id)
+    if holder is not None:
+        raise Refused(f"{holder.name} is already in this retro. Pick another name.")
     person = replace(actor, name=name)
     return session.with_changes(participants=_replace_item(session.participants, actor, person))
 
@@ -361,6 +474,12 @@ def _add_card(session: Session, actor: Participant, cmd: c.AddCard, now: datetim
     text = t.clean_text(cmd.text, "A card", t.CARD_MAX, multiline=True)
     if len(session.cards) >= MAX_CARDS:
         raise Refused(f"This session holds at most {MAX_CARDS} cards.")
+    if not actor.is_facilitator:
+        written = sum(1 for card in session.cards if card.author == actor.id)
+        if written >= CARDS_PER_PERSON:
+            raise Refused(
+                f"You have written {written} cards, the most one person can add in this retro."
+            )
     cid, session = _new_id(session, "c")
     card = Card(id=cid, column=column, author=actor.id, text=text, created_at=now)
     return session.with_changes(cards=(*session.cards, card))

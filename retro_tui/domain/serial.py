@@ -85,6 +85,7 @@ def session_to_dict(s: Session) -> Json:
             "max_votes_per_target": s.settings.max_votes_per_target,
             "participants_may_group": s.settings.participants_may_group,
             "topic_minutes": s.settings.topic_minutes,
+            "joining_locked": s.settings.joining_locked,
         },
         "phase": s.phase.value,
         "participants": [
@@ -97,6 +98,7 @@ def session_to_dict(s: Session) -> Json:
                 "done_voting": p.done_voting,
                 "checkin_word": p.checkin_word,
                 "mood": p.mood,
+                "seat": p.seat,
             }
             for p in s.participants
         ],
@@ -286,6 +288,7 @@ def session_from_dict(data: Any) -> Session:
         max_votes_per_target=st._get("max_votes_per_target", (int, type(None)), None),
         participants_may_group=st.flag("participants_may_group", False),
         topic_minutes=st.integer("topic_minutes", 5),
+        joining_locked=st.flag("joining_locked", False),
     )
     participants = []
     for i, x in enumerate(r.items("participants")):
@@ -300,6 +303,7 @@ def session_from_dict(data: Any) -> Session:
                 done_voting=p.flag("done_voting", False),
                 checkin_word=p.text("checkin_word", ""),
                 mood=p._get("mood", (int, type(None)), None),
+                seat=p.text("seat", ""),
             )
         )
     cards = []

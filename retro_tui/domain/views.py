@@ -46,8 +46,22 @@ def view_for(session: Session, viewer: str | None) -> Session:
             for i, (pid, score) in enumerate(sorted(roti.items()))
         }
     return session.with_changes(
-        cards=cards, votes=_redact_votes(session, viewer), roti=roti, redacted_for=viewer or ""
+        cards=cards,
+        votes=_redact_votes(session, viewer),
+        roti=roti,
+        participants=_redact_seats(session.participants),
+        redacted_for=viewer or "",
     )
+
+
+SEAT_BOUND = "bound"
+"""What a viewer's copy says of a seat bound to a browser: never the identity's hash."""
+
+
+def _redact_seats(people: tuple[Participant, ...]) -> tuple[Participant, ...]:
+    if not any(p.seat and p.seat != SEAT_BOUND for p in people):
+        return people
+    return tuple(replace(p, seat=SEAT_BOUND) if p.seat else p for p in people)
 
 
 def votes_used(session: Session, viewer: str) -> int:

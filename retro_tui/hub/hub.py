@@ -9,6 +9,7 @@ votes costs one write, and still no command is acknowledged before it is on disk
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,13 +22,20 @@ from retro_tui.domain import rules
 from retro_tui.domain.commands import Command
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role, Session
-from retro_tui.domain.text import clean_name, name_key
 from retro_tui.domain.views import BoardView, view_for
 from retro_tui.hub.protocol import ViewEncoder
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_ONLINE = 50
+SEATS_PER_PLACE = 2
+"""Seats a session may hold per place online: room for people who left and came back on
+another laptop, but not for a link holder registering hundreds of names."""
+
+
+def seat_of(identity: str) -> str:
+    """The hash a participant's seat stores for a browser identity (never the secret)."""
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class SessionSaver(Protocol):
@@ -68,6 +76,10 @@ class Connection:
         return self._hub.view_for(self)
 
 
+_FACILITATOR_SEAT = "facilitator"
+"""The facilitator's seat key: reached with the facilitator grant, never with a name."""
+
+
 def _viewer(conn: Connection) -> str | None:
     """Whose copy a seat sees: its participant's, or (presenting) the public one."""
     return None if conn.presenting else conn.pid
@@ -88,7 +100,6 @@ class Hub:
         self.session = session
         self.clock = clock
         self.max_online = max_online
-        self.identities: dict[str, str] = {}  # identity (cookie) -> participant id
         self.connections: set[Connection] = set()
         self.saved_revision = session.revision
         self.problem = ""
@@ -129,9 +140,10 @@ class Hub:
         conn.poke()
 
     def attach(self, identity: str, role: Role = Role.PARTICIPANT) -> Connection:
-        """Seat a client. A known identity (cookie) gets its participant straight back."""
+        """Seat a client. A browser whose seat is known (persisted) gets it straight back;
+        a facilitator connection gets the facilitator's seat."""
         conn = Connection(identity=identity, role=role, _hub=self)
-        conn.pid = self.identities.get(identity)
+        conn.pid = self._seats().get(self._key(conn))
         self.connections.add(conn)
         self._online = None
         conn.poke()
@@ -148,30 +160,65 @@ class Hub:
             self._poke_all()
 
     async def join(self, conn: Connection, name: object) -> str:
-        """Give a seated client a participant: new, or an offline one reclaimed by name."""
+        """Give a seated client a participant: its seat, a released one, or a new one."""
         if conn.pid is not None:
             return conn.pid
-        clean = clean_name(name)
-        existing = next(
-            (p for p in self.session.participants if name_key(p.name) == name_key(clean)), None
+        people_online = len(self.online())
+        session, pid = rules.join(
+            self.session,
+            name,
+            conn.role,
+            self.clock(),
+            seat=seat_of(conn.identity) if conn.role is Role.PARTICIPANT else "",
+            max_seats=self.max_online * SEATS_PER_PLACE,
         )
-        # A facilitator may sit at two screens: the shared board and a private seat.
-        same_facilitator = (
-            existing is not None and existing.is_facilitator and conn.role is Role.FACILITATOR
-        )
-        if existing is not None and existing.id in self.online() and not same_facilitator:
-            raise Refused(f"{existing.name} is already here. Pick another name.")
-        if existing is None and len(self.online()) >= self.max_online:
+        if pid not in self.online() and people_online >= self.max_online:
             raise Refused(f"This retro is full ({self.max_online} people online).")
-        session, pid = rules.join(self.session, clean, conn.role, self.clock())
         conn.pid = pid
         self._online = None
-        self.identities[conn.identity] = pid
         if session is not self.session:
             await self._commit(session)
         else:
             self._poke_all()
         return pid
+
+    async def rekey(self, old_identity: str, new_identity: str) -> bool:
+        """Move the seat of one browser identity to another (a join link was used again,
+        and the browser proved it held the old identity); the old one's tabs lose it.
+        Tell whether there was a seat to move."""
+        moved = rules.move_seat(self.session, seat_of(old_identity), seat_of(new_identity))
+        if moved is self.session:
+            return False
+        await self._commit(moved)
+        return True
+
+    def leave(self, identity: str) -> None:
+        """A browser closed its last tab: its participant connections stop counting as
+        present now, not when their processes have finished quitting."""
+        for conn in [c for c in self.connections if c.identity == identity]:
+            if conn.role is Role.PARTICIPANT:
+                self.detach(conn)
+
+    def _key(self, conn: Connection) -> str:
+        return _FACILITATOR_SEAT if conn.role is Role.FACILITATOR else seat_of(conn.identity)
+
+    def _seats(self) -> dict[str, str]:
+        """Which participant each seat key leads to: browser hashes, and the facilitator's."""
+        seats = {p.seat: p.id for p in self.session.participants if p.seat and not p.is_facilitator}
+        chair = next(iter(self.session.participants_with_role(Role.FACILITATOR)), None)
+        if chair is not None:
+            seats[_FACILITATOR_SEAT] = chair.id
+        return seats
+
+    def _reseat(self) -> None:
+        """After people changed: every connection sits where its seat now leads (a
+        released or removed seat sends its tabs back to the join screen)."""
+        seats = self._seats()
+        for conn in self.connections:
+            pid = seats.get(self._key(conn))
+            if pid != conn.pid:
+                conn.pid = pid
+                self._online = None
 
     # --- commands ------------------------------------------------------------------
     async def submit(self, conn: Connection, command: Command) -> None:
@@ -182,7 +229,10 @@ class Hub:
         await self._commit(session)
 
     async def _commit(self, session: Session) -> None:
+        people_changed = session.participants is not self.session.participants
         self.session = session
+        if people_changed:
+            self._reseat()
         for listener in self.listeners:
             listener(session)
         await self.durable(session.revision)
@@ -215,6 +265,10 @@ class Hub:
             async with self._saved:
                 self._saved.notify_all()
             self._poke_all()
+
+    def online_identities(self) -> frozenset[str]:
+        """The browser identities seated here now (what a participant cap counts)."""
+        return frozenset(c.identity for c in self.connections if c.pid is not None)
 
     def _poke_all(self) -> None:
         for conn in self.connections:

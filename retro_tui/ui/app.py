@@ -169,6 +169,15 @@ class RetroApp(App[None]):
         assert self.client is not None
         self._show(self._board(self.client))
 
+    def on_board_screen_unseated(self, message: BoardScreen.Unseated) -> None:
+        assert self.client is not None
+        self._show(JoinScreen(self.client))
+        self.notify(
+            "The facilitator freed your seat or took you off the board. Join again with a name.",
+            severity="warning",
+            timeout=10,
+        )
+
     # --- command palette -------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers exactly the board actions the keys offer right now."""

@@ -14,12 +14,14 @@ import logging
 import os
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from retro_tui.client import SocketClient
 from retro_tui.domain.model import Role
 from retro_tui.ui.app import RetroApp, make_app
+from retro_tui.ui.keys import copy_link_binding
 
 if TYPE_CHECKING:
     from retro_tui.hosting import HostOptions, LiveSession
@@ -39,6 +41,15 @@ class HostApp(RetroApp):
             "Share link",
             id="share-link",
             tooltip="Show the participant link and its QR code",
+        ),
+        copy_link_binding("copy_facilitator_link"),
+        Binding(
+            "ctrl+n",
+            "new_links",
+            "New links",
+            id="new-links",
+            show=False,
+            tooltip="Make new join links; every browser must open one of them again",
         ),
     ]
 
@@ -66,7 +77,33 @@ class HostApp(RetroApp):
         from retro_tui.ui.screens.share import ShareScreen
 
         if self.live is not None:
-            self.push_screen(ShareScreen(self.live.participant_url, self.live.facilitator_url))
+            self.push_screen(ShareScreen(self.live.participant_url))
+
+    def action_copy_facilitator_link(self) -> None:
+        """The facilitator link goes to the clipboard, never onto the shared screen."""
+        if self.live is None:
+            return
+        self.copy_to_clipboard(self.live.facilitator_url)
+        self.notify(
+            "Your facilitator link is on the clipboard. Open it in a browser that is not "
+            "shared; `retro-tui links` also prints it.",
+            timeout=6,
+        )
+
+    @work(exclusive=True, group="new-links")
+    async def action_new_links(self) -> None:
+        from retro_tui.ui.screens.confirm import ConfirmDialog
+
+        if self.live is None:
+            return
+        question = (
+            "Make new links? Everyone, you included in the browser, must open a new link; "
+            "the old links and cookies stop working."
+        )
+        if not await self.push_screen_wait(ConfirmDialog(question, yes="New links")):
+            return
+        await self.live.new_links()
+        self.action_share()
 
     async def on_unmount(self) -> None:
         if self.live is not None:

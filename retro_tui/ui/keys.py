@@ -86,6 +86,7 @@ RULES: dict[str, KeyRule] = {
     "toggle_presenting": _shared(facilitator=True),
     "action_items": _shared(facilitator=True),
     "insights": _shared(facilitator=True),
+    "people": _shared(facilitator=True),
     "mute": _shared(),
     "help": _shared(),
 }
@@ -214,6 +215,14 @@ BOARD_BINDINGS: list[BindingType] = [
         tooltip="Go back one phase",
     ),
     _b("R", "timer_reset", "Reset timer", "timer-reset", show=False),
+    _b(
+        "W",
+        "people",
+        "People",
+        "people",
+        show=False,
+        tooltip="Who is here: release a seat, remove someone, lock joining",
+    ),
     _b("b", "mute", "Bell on/off", "mute-bell", show=False),
     # Last in the footer: shown when the phase's own keys leave room (always on a
     # presenting board, which hides the keys for one's own cards).
@@ -225,3 +234,15 @@ BOARD_BINDINGS: list[BindingType] = [
         tooltip="Switch between the shared (public) view and your own view",
     ),
 ]
+
+
+def copy_link_binding(action: str) -> Binding:
+    """The key that copies the facilitator link: on the board, and on the share dialog (a
+    modal screen hides the app's keys), declared once here."""
+    return Binding(
+        "ctrl+k",
+        action,
+        "Copy my link",
+        id="copy-facilitator-link",
+        tooltip="Copy your private facilitator link to the clipboard, without showing it",
+    )

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal, get_args
+from typing import Final, Literal, Protocol, get_args
 from urllib.parse import quote, urlsplit
 
 import textual_serve
@@ -78,6 +78,9 @@ WRONG_LINKS_PER_WINDOW: Final = 10
 WRONG_LINK_WINDOW: Final = 60.0
 MAX_FACILITATOR_TABS: Final = 5
 """Facilitator screens at once; participants have their own cap (`max_participants`)."""
+TABS_PER_BROWSER: Final = 3
+"""Tabs one participant's browser may hold at once: a spare tab or a phone is fine, but
+one cookie must not take every place (the cap counts people, not websockets)."""
 
 TEMPLATES: Final = Path(__file__).parent / "templates"
 STATICS: Final = Path(textual_serve.__file__).parent / "static"
@@ -91,6 +94,18 @@ _PAGE_POLICY: Final = (
 _NOTICE_POLICY: Final = (
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+class SeatKeeper(Protocol):
+    """What the web server asks of the session's hub about seats."""
+
+    async def rekey(self, old_identity: str, new_identity: str) -> bool:
+        """Move the seat of one browser identity to another; tell whether there was one."""
+        ...
+
+    def leave(self, identity: str) -> None:
+        """The browser closed its last tab: it is no longer here, whatever its apps do."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +133,8 @@ class RetroWebServer(Server):
         title: str = "retro-tui",
         max_facilitators: int = MAX_FACILITATOR_TABS,
         max_per_address: int | None = None,
+        seats: SeatKeeper | None = None,
+        previous_tokens: Mapping[Role, str] | None = None,
     ) -> None:
         """`max_per_address` caps the websockets one client address may hold at once
         (off by default: a whole office may share one address)."""
@@ -148,8 +165,13 @@ class RetroWebServer(Server):
             "participant": participant_token,
             "facilitator": facilitator_token,
         }
-        self._connected: dict[Role, int] = dict.fromkeys(ROLES, 0)
+        self.seats = seats
+        self._previous_tokens: Mapping[Role, str] = dict(previous_tokens or {})
+        """The links before the last change: their cookies open nothing, but a browser
+        that proves one with a new link keeps its seat instead of losing it."""
+        self._tabs: dict[Role, Counter[str]] = {role: Counter() for role in ROLES}
         self._sessions: dict[RetroAppService, web.WebSocketResponse] = {}
+        self._owners: dict[RetroAppService, str] = {}  # the browser identity of each tab
         self._runner: web.AppRunner | None = None
         self._templates = {path.stem: _read_template(path) for path in TEMPLATES.glob("*.html")}
 
@@ -165,13 +187,23 @@ class RetroWebServer(Server):
 
     @property
     def participants_connected(self) -> int:
-        """How many participant websockets are open now (the ones the cap counts)."""
-        return self._connected["participant"]
+        """How many participants' browsers have a tab open now (the ones the cap counts)."""
+        return len(self._tabs["participant"])
 
     @property
     def facilitators_connected(self) -> int:
         """How many facilitator websockets are open now."""
-        return self._connected["facilitator"]
+        return self._tabs["facilitator"].total()
+
+    async def replace_tokens(self, participant_token: str, facilitator_token: str) -> None:
+        """Switch to new join links: every cookie made from the old ones stops working,
+        and every open tab is closed (a reload needs one of the new links)."""
+        if not participant_token or tokens_equal(participant_token, facilitator_token):
+            raise ValueError("The join tokens must be non-empty and differ.")
+        self._previous_tokens = self._tokens
+        self._tokens = {"participant": participant_token, "facilitator": facilitator_token}
+        sessions = list(self._sessions.items())
+        await asyncio.gather(*(_end_session(s, ws) for s, ws in sessions), return_exceptions=True)
 
     async def start(self) -> None:
         """Listen on the running loop without blocking it, so the hub can share the loop.
@@ -238,7 +270,8 @@ class RetroWebServer(Server):
                 response.headers["Retry-After"] = str(int(WRONG_LINK_WINDOW))
                 return response
             if (role := self._role_for(token)) is not None:
-                return self._admit(request, role)
+                proven = visitor or self._visitor(request, self._previous_tokens)
+                return await self._admit(request, role, proven)
             self.wrong_links.record(address)
         if visitor is None:
             return self._notice(INVALID_LINK, status=403)
@@ -263,22 +296,41 @@ class RetroWebServer(Server):
             await _refuse(websocket, refusal)
             return websocket
         # Counted before any await: no race past a cap.
-        self._connected[visitor.role] += 1
+        tabs = self._tabs[visitor.role]
+        tabs[visitor.identity] += 1
         self._per_address[address] += 1
-        try:
-            await websocket.prepare(request)
-            await self._run_session(request, websocket, visitor)
-        finally:
-            self._connected[visitor.role] -= 1
+        released = False
+
+        def release() -> None:
+            """Free the tab's place the moment the browser is gone, not once its app ends."""
+            nonlocal released
+            if released:
+                return
+            released = True
+            tabs[visitor.identity] -= 1
+            if tabs[visitor.identity] <= 0:
+                del tabs[visitor.identity]
+                if self.seats is not None and visitor.role == "participant":
+                    self.seats.leave(visitor.identity)
             self._per_address[address] -= 1
             if self._per_address[address] <= 0:
                 del self._per_address[address]
+
+        try:
+            await websocket.prepare(request)
+            await self._run_session(request, websocket, visitor, release)
+        finally:
+            release()
         return websocket
 
     def _over_a_cap(self, visitor: Visitor, address: str) -> str:
         """Say why one more websocket would pass a cap, or return ''."""
-        if visitor.role == "participant" and self.participants_connected >= self.max_participants:
-            return RETRO_FULL.format(cap=self.max_participants)
+        tabs = self._tabs[visitor.role]
+        if visitor.role == "participant":
+            if tabs[visitor.identity] >= TABS_PER_BROWSER:
+                return TOO_MANY_TABS.format(who="this browser", cap=TABS_PER_BROWSER)
+            if not tabs[visitor.identity] and len(tabs) >= self.max_participants:
+                return RETRO_FULL.format(cap=self.max_participants)
         if visitor.role == "facilitator" and self.facilitators_connected >= self.max_facilitators:
             return TOO_MANY_TABS.format(who="facilitators", cap=self.max_facilitators)
         if self.max_per_address is not None and self._per_address[address] >= self.max_per_address:
@@ -293,7 +345,11 @@ class RetroWebServer(Server):
         return response
 
     async def _run_session(
-        self, request: web.Request, websocket: web.WebSocketResponse, visitor: Visitor
+        self,
+        request: web.Request,
+        websocket: web.WebSocketResponse,
+        visitor: Visitor,
+        release: Callable[[], None],
     ) -> None:
         """Spawn the app, relay the browser to it until either side leaves, then end it."""
         service = RetroAppService(
@@ -305,6 +361,7 @@ class RetroWebServer(Server):
             download_manager=self.download_manager,
         )
         self._sessions[service] = websocket
+        self._owners[service] = visitor.identity
         try:
             width = _clamp(request.query.get("width"), 80, MAX_COLUMNS)
             height = _clamp(request.query.get("height"), 24, MAX_ROWS)
@@ -313,19 +370,29 @@ class RetroWebServer(Server):
         except ConnectionError:
             pass  # the browser went away: end the app below
         finally:
+            release()
             await service.stop()
             del self._sessions[service]
+            del self._owners[service]
 
-    def _admit(self, request: web.Request, role: Role) -> web.Response:
+    async def _admit(
+        self, request: web.Request, role: Role, visitor: Visitor | None
+    ) -> web.Response:
         """Set the grant and identity cookies and send the browser to the bare page.
+
+        A join link always mints a fresh identity, so an identity cookie planted in the
+        browser (cookies ignore ports: any page on this host can set one) is never
+        adopted. A browser that proves an identity with a valid grant keeps its seat:
+        the hub moves the seat to the new identity, and the old one's tabs are closed.
 
         An HTTP redirect that follows a link from another site (a chat app) stays
         "cross-site", so the browser would withhold the SameSite=Strict cookies it
         has just stored; for those, a tiny page navigates on instead.
         """
-        identity = request.cookies.get(IDENTITY_COOKIE, "")
-        if not is_identity(identity):
-            identity = new_identity()
+        identity = new_identity()
+        if visitor is not None and self.seats is not None:
+            await self.seats.rekey(visitor.identity, identity)
+            await self._close_tabs_of(visitor.identity)
         if request.headers.get("Sec-Fetch-Site") == "cross-site":
             response = self._notice_page("joining", status=200)
         else:
@@ -344,14 +411,23 @@ class RetroWebServer(Server):
             )
         return response
 
-    def _visitor(self, request: web.Request) -> Visitor | None:
-        """Return who the cookies prove this is, or None."""
+    async def _close_tabs_of(self, identity: str) -> None:
+        """End every open tab of one browser identity."""
+        tabs = [(s, ws) for s, ws in self._sessions.items() if self._owners.get(s) == identity]
+        await asyncio.gather(*(_end_session(s, ws) for s, ws in tabs), return_exceptions=True)
+
+    def _visitor(
+        self, request: web.Request, tokens: Mapping[Role, str] | None = None
+    ) -> Visitor | None:
+        """Return who the cookies prove this is (under `tokens`, default the current
+        ones), or None."""
+        tokens = self._tokens if tokens is None else tokens
         grant = request.cookies.get(GRANT_COOKIE, "")
         identity = request.cookies.get(IDENTITY_COOKIE, "")
         role = _as_role(grant_role(grant))
-        if role is None or not is_identity(identity):
+        if role is None or role not in tokens or not is_identity(identity):
             return None
-        expected = make_grant(self._tokens[role], role, identity)
+        expected = make_grant(tokens[role], role, identity)
         return Visitor(role, identity) if tokens_equal(grant, expected) else None
 
     def _role_for(self, token: str) -> Role | None:
@@ -370,7 +446,7 @@ class RetroWebServer(Server):
 
     def _join_url(self, role: Role) -> str:
         """Return the link that admits a browser as `role`."""
-        return f"{self.public_url}/?{JOIN_PARAMETER}={quote(self._tokens[role], safe='')}"
+        return join_url(self.public_url, self._tokens[role])
 
     def _page(self) -> web.Response:
         """Render the terminal page, allowing only this server's own resources."""
@@ -665,6 +741,11 @@ def _address_of(request: web.Request) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def join_url(public_url: str, token: str) -> str:
+    """The link that swaps `token` for cookies on the server at `public_url`."""
+    return f"{public_url.rstrip('/')}/?{JOIN_PARAMETER}={quote(token, safe='')}"
 
 
 def _as_role(text: str) -> Role | None:

@@ -134,6 +134,9 @@ class BoardScreen(BoardActions):
 
     BINDINGS: ClassVar[list[BindingType]] = keys.BOARD_BINDINGS
 
+    class Unseated(Message):
+        """The facilitator released this browser's seat or took the person off the board."""
+
     class FollowupRequested(Message):
         """The facilitator asked for the action items ("actions") or insights screen."""
 
@@ -198,6 +201,10 @@ class BoardScreen(BoardActions):
                 view = await self.client.next_view()
             except ConnectionError as error:
                 self.disconnected(str(error) or "the hub is gone")
+                return
+            if self.client.you and not view.you:
+                self.client.you = None
+                self.post_message(self.Unseated())
                 return
             self.view = view
 
@@ -337,6 +344,11 @@ class BoardScreen(BoardActions):
                 severity="warning",
                 timeout=6,
             )
+
+    def action_people(self) -> None:
+        from retro_tui.ui.screens.people import PeopleDialog
+
+        self.app.push_screen(PeopleDialog(lambda: self.view, self.send))
 
     def action_action_items(self) -> None:
         team = self.view.session.team if self.view else ""

@@ -1,4 +1,10 @@
-"""The links to hand out when hosting: participant link with its QR code, facilitator link."""
+"""The link to hand out when hosting: the participant link with its QR code.
+
+This dialog is drawn on the presenting screen, which the whole team sees, so it never
+shows the facilitator link: that link gives facilitator power to whoever opens it.
+The facilitator gets it from a key that copies it to the clipboard, or from
+`retro-tui links SESSION` on a terminal that is not shared.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from retro_tui.share import qr_text
+from retro_tui.ui.keys import copy_link_binding
 
 
 class ShareScreen(ModalScreen[None]):
@@ -32,12 +39,12 @@ class ShareScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "dismiss", "Close", id="close-share"),
+        copy_link_binding("app.copy_facilitator_link"),
     ]
 
-    def __init__(self, participant_url: str, facilitator_url: str) -> None:
+    def __init__(self, participant_url: str) -> None:
         super().__init__()
         self.participant_url = participant_url
-        self.facilitator_url = facilitator_url
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -45,11 +52,12 @@ class ShareScreen(ModalScreen[None]):
             yield Static(Text(self.participant_url), classes="link", id="participant-link")
             if self.size.height >= 40 or self.app.size.height >= 40:
                 yield Static(Text(qr_text(self.participant_url)), classes="qr")
+            key = self.app.get_key_display(copy_link_binding(""))
             yield Static(
-                "Your own private seat (write and vote unseen on the shared screen):",
+                f"Your own private seat (write and vote unseen on the shared screen): "
+                f"{key} copies its link to your clipboard; it is never shown here.",
                 classes="hint",
             )
-            yield Static(Text(self.facilitator_url), classes="link", id="facilitator-link")
             yield Static("Ctrl+L shows this again.", classes="hint")
             yield Button("Close", variant="primary", id="close")
 
