@@ -117,7 +117,9 @@ class LocalLauncher:
         """Write Markdown notes beside the sessions (or to `target`) and return the path."""
         path = target or self.store.folder / default_export_name(session)
         full = self.store.load(session.id) if session.redacted_for is not None else session
-        text = session_markdown(full)
+        from retro_tui.reports.folder import problems_seen  # the folder, only when exporting
+
+        text = session_markdown(full, seen=problems_seen(self.store.folder, full))
         path.write_text(text, encoding="utf-8")
         return path
 

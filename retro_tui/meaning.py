@@ -20,7 +20,7 @@ never does (tests/test_layers.py checks it).
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
-__all__ = ["MeaningScorer", "ModelMissing", "model_files"]
+__all__ = ["MeaningScorer", "ModelMissing", "best_scores", "model_files"]
 
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
@@ -107,3 +107,14 @@ class MeaningScorer:
         product = self.vectors(queries) @ self.vectors(candidates).T
         rows: list[list[float]] = product.tolist()
         return rows
+
+
+def best_scores() -> tuple[Callable[[Sequence[str], Sequence[str]], list[list[float]]], str]:
+    """The meaning ranker, or word TF-IDF with a sentence saying why when the model is
+    missing (a broken install): suggestions get worse, they never stop."""
+    try:
+        return MeaningScorer().scores, ""
+    except ModelMissing as missing:
+        from retro_tui.reports.word_scores import WordScorer
+
+        return WordScorer().scores, f"{missing} Suggestions use shared words meanwhile."

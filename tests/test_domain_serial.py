@@ -317,6 +317,9 @@ SAMPLES: list[c.Command] = [
     c.DeleteAction(action="a1"),
     c.ReviewAction(action="a1", decision="done"),
     c.Roti(score=5),
+    c.LinkProblem(target="t1", problem="s1#p4", problem_name="Late assets"),
+    c.NameProblem(target="c2", problem_name="Legal review"),
+    c.UnlinkProblem(target="c2"),
 ]
 
 

@@ -76,15 +76,39 @@ def _insight_lines(found: Insights) -> list[str]:
         out.append(f"  {t.carried_items} carried over; the most-carried {t.carried_most} times")
     else:
         out.append("  none carried over")
-    out += ["", "Problems that keep coming back"]
+    out += ["", "Problems that keep coming back (confirmed links)"]
     if not found.problems:
-        out.append("  none: no problem was raised in two different retros")
+        window = found.problems_window
+        out.extend(
+            wrap(
+                f"none: no problem was linked in two different retros (of the last {window} "
+                f"retros, {found.linked_retros} have linked problems; link cards on the board "
+                "in group or discuss, or with `retro-tui problems link`)",
+                "  ",
+            )
+        )
     for problem in found.problems:
         out.extend(wrap(problem.headline, "  "))
         for card in problem.cards:
             lines = wrap(f"{card.text} ({card.retro_title})", " " * 16)
             lines[0] = f"    {card.date}{lines[0][14:]}"
             out.extend(lines)
+        for action in problem.actions:
+            reached = ""
+            if action.reached is not None:
+                reached = ", reached its target" if action.reached else ", missed its target"
+            what = f"action: {action.text} ({action.status.value}{reached}, {action.date})"
+            out.extend(wrap(what, "    "))
+    if found.possible:
+        out += ["", "Possible recurrences (guesses by similarity of meaning, not confirmed)"]
+        for guess in found.possible:
+            out.extend(
+                wrap(
+                    f"{guess.date} {guess.text!r} ({guess.retro_title}) looks like "
+                    f"{guess.problem_name!r}, similarity {guess.similarity:.2f}",
+                    "  ",
+                )
+            )
     return out
 
 
@@ -98,7 +122,13 @@ def _insight_lines(found: Insights) -> list[str]:
     type=click.IntRange(2, 200),
     help="Look for recurring problems in the last N retros.",
 )
-@click.option("--threshold", default=None, type=click.FloatRange(0.05, 1.0), hidden=True)
+@click.option(
+    "--threshold",
+    default=None,
+    type=click.FloatRange(0.05, 1.0),
+    help="How alike (0-1) an unlinked card must be to a known problem to be listed as a "
+    "possible recurrence.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts).")
 @today_option
 @with_context
@@ -115,8 +145,8 @@ def insights_command(
     Computed on this machine from the session files; nothing goes over the network.
     """
     from retro_tui.domain.text import name_key
-    from retro_tui.reports.insights import insights
-    from retro_tui.reports.similarity import DEFAULT_THRESHOLD
+    from retro_tui.meaning import best_scores
+    from retro_tui.reports.insights import DEFAULT_THRESHOLD, insights
 
     folder = ctx.sessions_dir
     sessions = load_every_session(ctx)
@@ -131,6 +161,9 @@ def insights_command(
         teams = {key: teams[key]}
     if not teams:
         fail(f"no sessions in {folder}.")
+    scores, note = best_scores()
+    if note:
+        click.echo(note, err=True)
     found = [
         insights(
             sessions,
@@ -138,6 +171,7 @@ def insights_command(
             as_date(today),
             window=window,
             threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            scores=scores,
         )
         for name in teams.values()
     ]

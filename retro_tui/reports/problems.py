@@ -27,6 +27,8 @@ __all__ = [
     "known_problems",
     "rank_problems",
     "seen_phrase",
+    "seen_phrases",
+    "short_date",
     "suggestions_for",
     "target_text",
 ]
@@ -194,3 +196,17 @@ def seen_phrase(retros: int, first: str, today_year: int | None = None) -> str:
     if today_year is not None and d.year != today_year:
         since += f" {d.year}"
     return f"seen in {retros} retro{'s' if retros != 1 else ''} since {since}"
+
+
+def seen_phrases(sessions: Iterable[Session], session: Session) -> dict[str, str]:
+    """For each problem `session` links to: how often its team has raised it, counting
+    `session` itself ("seen in 4 retros since January"), for the notes."""
+    others = [s for s in sessions if s.id != session.id]
+    known = {p.id: p for p in known_problems([*others, session], session.team)}
+    year = session.created_at.year
+    phrases = {}
+    for _, problem in linked(session):
+        found = known.get(problem.id)
+        if found is not None:
+            phrases[problem.id] = seen_phrase(found.retros, found.first, year)
+    return phrases
