@@ -138,5 +138,20 @@ def test_with_nothing_linked_insights_say_what_none_rests_on(tmp_path: Path) -> 
     result = CliRunner().invoke(
         app, ["--sessions-dir", str(tmp_path / "sessions"), "insights", *TODAY]
     )
-    assert "none: no problem was linked in two different retros" in result.stdout
+    assert "None: no problem was linked in two different retros" in result.stdout
     assert "of the last 1 retros, 0 have linked problems" in " ".join(result.stdout.split())
+
+
+def test_a_hostile_problem_name_stays_literal_in_the_notes(history: History) -> None:
+    sid, c1, _ = _new_retro(history)
+    hostile = "**Sign-off** [x](javascript:alert(1)) <b>\x1b[2J# late"
+    assert run(history, "problems", "link", sid, c1, "--new", hostile).exit_code == 0
+    out = history.folder / "notes.md"
+    assert run(history, "export", sid, "-o", str(out)).exit_code == 0
+    notes = out.read_text(encoding="utf-8")
+    assert "\x1b" not in notes
+    tokens = MarkdownIt().parse(notes)
+    item = next(t for t in tokens if t.type == "inline" and "Sign-off" in t.content)
+    kinds = [child.type for child in item.children or []]
+    assert "link_open" not in kinds and "html_inline" not in kinds
+    assert kinds.count("strong_open") == 1  # the notes' own bold around the name, no more

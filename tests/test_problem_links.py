@@ -157,3 +157,33 @@ async def test_the_hub_writes_a_link_to_disk_and_refuses_a_participants(tmp_path
     on_disk = SessionStore(folder).load("s1")
     problem = on_disk.problem_of(card)
     assert problem is not None and problem.name == "Slow approvals"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("problem_links", [["t1"]], "session.problem_links[0]: expected [target, problem]"),
+        ("problem_links", [["t1", "a\x1bb"]], "control character"),
+        ("problems", [{"id": "p"}], "session.problems[0].name: missing"),
+        ("problems", "nope", "session.problems: wrong type"),
+    ],
+    ids=["short-link", "escape-in-id", "nameless", "not-a-list"],
+)
+def test_a_session_file_with_broken_links_is_refused_with_the_field_named(
+    field: str, value: object, words: str
+) -> None:
+    from retro_tui.domain.serial import MalformedSession
+
+    retro, _, _ = _grouped()
+    data = session_to_dict(retro.session)
+    data[field] = value
+    with pytest.raises(MalformedSession) as caught:
+        session_from_dict(data)
+    assert words in str(caught.value)
+
+
+def test_a_link_to_a_problem_the_file_does_not_name_is_ignored() -> None:
+    retro, topic, _ = _grouped()
+    data = session_to_dict(retro.session)
+    data["problem_links"] = [[topic, "ghost#p1"]]
+    assert pr.linked(session_from_dict(data)) == ()

@@ -34,6 +34,7 @@ def _days(value: float | None) -> str:
 
 def _insight_lines(found: Insights) -> list[str]:
     from retro_tui.reports.insights import sparkline
+    from retro_tui.reports.recurring import action_line, nothing_recurring
 
     out = [f"{found.team} — {found.sessions} retros, {found.first} to {found.last}", ""]
     roti = [p.average for p in found.roti]
@@ -78,15 +79,7 @@ def _insight_lines(found: Insights) -> list[str]:
         out.append("  none carried over")
     out += ["", "Problems that keep coming back (confirmed links)"]
     if not found.problems:
-        window = found.problems_window
-        out.extend(
-            wrap(
-                f"none: no problem was linked in two different retros (of the last {window} "
-                f"retros, {found.linked_retros} have linked problems; link cards on the board "
-                "in group or discuss, or with `retro-tui problems link`)",
-                "  ",
-            )
-        )
+        out.extend(wrap(nothing_recurring(found.problems_window, found.linked_retros), "  "))
     for problem in found.problems:
         out.extend(wrap(problem.headline, "  "))
         for card in problem.cards:
@@ -94,11 +87,7 @@ def _insight_lines(found: Insights) -> list[str]:
             lines[0] = f"    {card.date}{lines[0][14:]}"
             out.extend(lines)
         for action in problem.actions:
-            reached = ""
-            if action.reached is not None:
-                reached = ", reached its target" if action.reached else ", missed its target"
-            what = f"action: {action.text} ({action.status.value}{reached}, {action.date})"
-            out.extend(wrap(what, "    "))
+            out.extend(wrap(action_line(action), "    "))
     if found.possible:
         out += ["", "Possible recurrences (guesses by similarity of meaning, not confirmed)"]
         for guess in found.possible:

@@ -10,6 +10,7 @@ TF-IDF as the fallback), so this module stays pure: no I/O, no clock.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +26,7 @@ __all__ = [
     "Sighting",
     "Suggestion",
     "known_problems",
+    "rank_many",
     "rank_problems",
     "seen_phrase",
     "seen_phrases",
@@ -138,24 +140,43 @@ def rank_problems(
 ) -> list[Suggestion]:
     """The `limit` problems closest to `text` (and to `extra` texts, such as a topic's
     cards), closest first."""
-    queries = list(dict.fromkeys(q for q in (text, *extra) if q.strip()))
-    if not queries or not problems or limit <= 0:
-        return []
+    return rank_many([(text, tuple(extra))], problems, scores, limit=limit)[0]
+
+
+def rank_many(
+    queries: Sequence[tuple[str, Sequence[str]]],
+    problems: Sequence[KnownProblem],
+    scores: Scores,
+    *,
+    limit: int = SUGGESTIONS,
+) -> list[list[Suggestion]]:
+    """`rank_problems` for many (text, extra texts) at once: one call of `scores`, so a
+    whole retro is ranked in one matrix product."""
+    asked = [list(dict.fromkeys(q for q in (text, *extra) if q.strip())) for text, extra in queries]
+    if not problems or limit <= 0 or not any(asked):
+        return [[] for _ in queries]
     owners: list[int] = []
     candidates: list[str] = []
     for index, problem in enumerate(problems):
         for candidate in problem.texts():
             owners.append(index)
             candidates.append(candidate)
-    matrix = scores(queries, candidates)
-    best: dict[int, tuple[float, str]] = {}
-    for row in matrix:
-        for j, value in enumerate(row):
-            owner = owners[j]
-            if owner not in best or value > best[owner][0]:
-                best[owner] = (value, candidates[j])
-    ranked = sorted(best, key=lambda i: (-best[i][0], i))[:limit]
-    return [Suggestion(problems[i], best[i][0], best[i][1]) for i in ranked]
+    flat = [q for texts in asked for q in texts]
+    matrix = scores(flat, candidates)
+    result: list[list[Suggestion]] = []
+    row = 0
+    for texts in asked:
+        best: dict[int, tuple[float, int]] = {}
+        for values in matrix[row : row + len(texts)]:
+            for j, value in enumerate(values):
+                owner = owners[j]
+                held = best.get(owner)
+                if held is None or value > held[0]:
+                    best[owner] = (value, j)
+        row += len(texts)
+        ranked = heapq.nsmallest(limit, best, key=lambda i: (-best[i][0], i))
+        result.append([Suggestion(problems[i], best[i][0], candidates[best[i][1]]) for i in ranked])
+    return result
 
 
 def suggestions_for(

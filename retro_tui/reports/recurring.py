@@ -26,7 +26,9 @@ __all__ = [
     "LinkedCard",
     "PossibleRecurrence",
     "ProblemAction",
+    "action_line",
     "confirmed",
+    "nothing_recurring",
     "possible",
 ]
 
@@ -176,3 +178,20 @@ def possible(
                 )
     guesses.sort(key=lambda g: (-g.similarity, g.date))
     return guesses
+
+
+def nothing_recurring(window: int, linked_retros: int) -> str:
+    """What "no recurring problem" rests on, for the CLI and the insights screen."""
+    return (
+        f"None: no problem was linked in two different retros (of the last {window} retros, "
+        f"{linked_retros} have linked problems). Link cards to known problems on the board "
+        "in group or discuss, or with `retro-tui problems link`."
+    )
+
+
+def action_line(action: ProblemAction) -> str:
+    """E.g. "action: Map the approval chain (done, 2026-06-15)"."""
+    reached = ""
+    if action.reached is not None:
+        reached = ", reached its target" if action.reached else ", missed its target"
+    return f"action: {action.text} ({action.status.value}{reached}, {action.date})"

@@ -26,6 +26,7 @@ from textual.widgets import Collapsible, Footer, Select, Static
 
 from retro_tui.reports.folder import Loaded, team_insights
 from retro_tui.reports.insights import Insights, OpenTime, RecurringProblem, sparkline
+from retro_tui.reports.recurring import action_line, nothing_recurring
 
 
 def _pct(value: float | None) -> str:
@@ -128,6 +129,9 @@ def problem_cards_text(problem: RecurringProblem) -> Text:
             text.append(" · topic ", style="dim")
             text.append(card.topic, style="dim")
         text.append(")", style="dim")
+    for action in problem.actions:
+        text.append("\n")
+        text.append(action_line(action), style="italic")
     return text
 
 
@@ -229,8 +233,9 @@ class InsightsScreen(Screen[None]):
         if not found.problems:
             await box_.mount(
                 Static(
-                    Text("None: no problem was raised in two different retros.", style="dim"),
+                    Text(nothing_recurring(found.problems_window, found.linked_retros)),
                     classes="insights-none",
+                    markup=False,
                 )
             )
             return
