@@ -187,3 +187,16 @@ def test_a_link_to_a_problem_the_file_does_not_name_is_ignored() -> None:
     data = session_to_dict(retro.session)
     data["problem_links"] = [[topic, "ghost#p1"]]
     assert pr.linked(session_from_dict(data)) == ()
+
+
+def test_a_hidden_cards_link_is_not_in_another_persons_view() -> None:
+    from retro_tui.domain.views import view_for
+
+    retro = make_retro(2, Phase.WRITE)
+    card = retro.card(retro.people[0], "Approvals take forever", "bad")
+    retro.move_to(Phase.GROUP)
+    retro.do(retro.fac, c.NameProblem(target=card, problem_name="Slow approvals"))
+    retro.move_to(Phase.WRITE)  # the facilitator goes back: cards are face-down again
+    assert view_for(retro.session, retro.people[1]).problem_links == ()
+    assert view_for(retro.session, None).problem_links == ()
+    assert view_for(retro.session, retro.people[0]).problem_of(card) is not None  # the author's
