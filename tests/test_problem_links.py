@@ -199,4 +199,25 @@ def test_a_hidden_cards_link_is_not_in_another_persons_view() -> None:
     retro.move_to(Phase.WRITE)  # the facilitator goes back: cards are face-down again
     assert view_for(retro.session, retro.people[1]).problem_links == ()
     assert view_for(retro.session, None).problem_links == ()
-    assert view_for(retro.session, retro.people[0]).problem_of(card) is not None  # the author's
+    assert view_for(retro.session, retro.people[0]).problem_links == ()  # one copy for all
+    assert retro.session.problem_of(card) is not None  # the hub keeps it for the reveal
+
+
+@pytest.mark.parametrize("phase", [Phase.GROUP, Phase.WRITE], ids=["revealed", "face-down"])
+def test_links_cross_the_hub_socket_as_each_viewer_may_see_them(phase: Phase) -> None:
+    from retro_tui.hub.protocol import decode, view_from_wire
+    from tests.hub_support import MemoryStore
+
+    retro, topic, alone = _grouped()
+    retro.do(retro.fac, c.NameProblem(target=topic, problem_name="Late assets"))
+    retro.do(retro.fac, c.LinkProblem(target=alone, problem="old#p1", problem_name="Legal"))
+    retro.move_to(phase)
+    hub = Hub(MemoryStore(), retro.session)
+    for identity, person in (("f", retro.fac), ("p", retro.people[0])):
+        seat = hub.attach(identity, Role.FACILITATOR if person == retro.fac else Role.PARTICIPANT)
+        seat.pid = person
+        line, _ = hub.wire_view(seat)
+        assert view_from_wire(decode(line)["view"]) == hub.view_for(seat)
+    # Face-down, the lone card's link goes; the topic's stays (its title shows anyway).
+    shown = {k.target for k in hub.view_for(seat).session.problem_links}
+    assert shown == ({topic, alone} if phase is Phase.GROUP else {topic})

@@ -45,16 +45,17 @@ def view_for(session: Session, viewer: str | None) -> Session:
             (pid if pid == viewer else f"anon-{i}"): score
             for i, (pid, score) in enumerate(sorted(roti.items()))
         }
-    hidden = {card.id for card in cards if card.hidden}
-    links = tuple(k for k in session.problem_links if k.target not in hidden)
+    links = session.problem_links
+    if not revealed:  # the same for every viewer, so the hub encodes them once
+        links = tuple(k for k in links if session.card(k.target) is None)
     return session.with_changes(
         cards=cards,
         votes=_redact_votes(session, viewer),
         roti=roti,
         participants=_redact_seats(session.participants),
         redacted_for=viewer or "",
-        # A hidden card's link would tell what it is about (the facilitator went back to
-        # writing after linking it).
+        # A face-down card's link would tell what it is about (the facilitator went back
+        # to writing after linking it).
         problem_links=links,
     )
 
