@@ -91,6 +91,7 @@ class ProblemHints(Static):
 
     DEFAULT_CSS = """
     ProblemHints {
+        display: none;  /* until there is advice to show */
         height: auto;
         max-height: 5;
         padding: 0 1;
