@@ -34,6 +34,7 @@ class Advice:
     seen: str  # "seen in 4 retros since January" for the linked problem, or ""
     suggestions: tuple[Suggestion, ...]
     note: str = ""  # why suggestions are weaker than usual (the model is missing), or ""
+    known: int = 0  # how many problems the team knows (0: nothing to say yet)
 
 
 class FolderAdvisor:
@@ -79,4 +80,4 @@ class FolderAdvisor:
                 if found is not None:
                     seen = seen_phrase(found.retros, found.first, session.created_at.year)
             suggestions = tuple(suggestions_for(session, target, known, self._scorer()))
-            return Advice(target, linked, seen, suggestions, self._note)
+            return Advice(target, linked, seen, suggestions, self._note, len(known))

@@ -32,6 +32,8 @@ def advice_text(
 ) -> Text:
     """E.g. "1 looks like: Design assets arrive late — 3 retros, last on 12 Mar", a line
     per suggestion; `compact` (a short terminal) puts the suggestions on one line."""
+    if not advice.known:
+        return Text()  # a team that names no problems sees only the key in the footer
     if compact:
         return _compact(advice, link_keys, name_key, unlink_key)
     text = Text()
