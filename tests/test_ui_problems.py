@@ -16,6 +16,8 @@ from retro_tui.domain.model import Role, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.board import BoardScreen
+from retro_tui.ui.screens.insights import InsightsScreen
+from retro_tui.ui.screens.picker import PickerScreen
 from retro_tui.ui.widgets.problem_hints import ProblemHints
 from tests.history import BAD, FACILITATOR, FORMAT, MARKETING, build_history
 from tests.ui_support import (
@@ -115,3 +117,23 @@ async def test_a_participants_board_has_no_problem_keys_or_hints(tmp_path: Path)
             assert not tab_board.query_one(ProblemHints).display
             for action in ("link_problem", "name_problem", "unlink_problem"):
                 assert not tab_board.check_action(action, ())  # type: ignore[attr-defined]
+
+
+async def test_insights_show_confirmed_problems_and_label_look_alikes_as_guesses(
+    tmp_path: Path,
+) -> None:
+    _todays_retro(tmp_path / "sessions")  # nothing linked in it yet
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen), "the picker")
+        await pilot.press("ctrl+g")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, InsightsScreen) and app.screen.found is not None,
+            "the insights",
+        )
+        await wait_until(pilot, lambda: "Possible recurrences" in screen_text(app), "guesses")
+        text = screen_text(app)
+        assert "Approval bottleneck — raised in 5 of the last 10 retros" in text
+        assert "guesses by similarity of meaning, not confirmed" in text
+        assert "The VP's sign-off on the launch copy took nine days looks like" in text

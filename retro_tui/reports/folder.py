@@ -27,7 +27,7 @@ from retro_tui.reports.followup import (
     with_status,
 )
 from retro_tui.reports.insights import Insights, insights
-from retro_tui.reports.problems import seen_phrases
+from retro_tui.reports.problems import Scores, seen_phrases
 from retro_tui.store import SessionLocked, SessionStore, StoreError, StoreProblem
 
 
@@ -112,14 +112,17 @@ def load_actions(folder: Path, today: date) -> ActionsData:
     return ActionsData(tuple(rows), tuple(loaded.teams()), loaded.problem_names(), titles)
 
 
-def team_insights(folder: Path, team: str | None, today: date) -> tuple[Insights | None, Loaded]:
-    """Insights for `team` (default: the most recently active team)."""
+def team_insights(
+    folder: Path, team: str | None, today: date, *, scores: Scores | None = None
+) -> tuple[Insights | None, Loaded]:
+    """Insights for `team` (default: the most recently active team); with `scores`, the
+    unlinked look-alikes of known problems too (as guesses)."""
     loaded = load_sessions(folder)
     teams = loaded.teams()
     if not teams:
         return None, loaded
     chosen = team if team and name_key(team.strip()) in {name_key(t) for t in teams} else teams[0]
-    return insights(loaded.sessions, chosen, today), loaded
+    return insights(loaded.sessions, chosen, today, scores=scores), loaded
 
 
 def problems_seen(folder: Path, session: Session) -> dict[str, str]:

@@ -135,6 +135,19 @@ def problem_cards_text(problem: RecurringProblem) -> Text:
     return text
 
 
+def possible_text(found: Insights) -> Text:
+    """Unlinked look-alikes of known problems, labelled as the guesses they are."""
+    text = Text("Possible recurrences", style="bold")
+    text.append(" — guesses by similarity of meaning, not confirmed; link them to count them")
+    for guess in found.possible:
+        text.append(f"\n{guess.date}  ", style="dim")
+        text.append(" ".join(guess.text.split()))
+        text.append(" looks like ", style="dim")
+        text.append(guess.problem_name, style="italic")
+        text.append(f" ({guess.similarity:.2f}, {guess.retro_title})", style="dim")
+    return text
+
+
 class InsightsScreen(Screen[None]):
     """One team's insights; a team picker switches between teams."""
 
@@ -192,8 +205,10 @@ class InsightsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="insights")
     def compute(self, team: str | None, today: date) -> None:
+        from retro_tui.meaning import best_scores  # the model: this screen is the facilitator's
+
         try:
-            found, loaded = team_insights(self.folder, team, today)
+            found, loaded = team_insights(self.folder, team, today, scores=best_scores()[0])
         except Exception as error:  # shown, never raised: the worker would end the app
             self.post_message(self.Failed(f"Could not compute the insights: {error}"))
             return
@@ -238,7 +253,6 @@ class InsightsScreen(Screen[None]):
                     markup=False,
                 )
             )
-            return
         await box_.mount_all(
             Collapsible(
                 Static(problem_cards_text(problem), markup=False),
@@ -248,6 +262,8 @@ class InsightsScreen(Screen[None]):
             )
             for index, problem in enumerate(found.problems)
         )
+        if found.possible:
+            await box_.mount(Static(possible_text(found), classes="insights-possible"))
 
     @on(Select.Changed, "#insights-team")
     def _team_chosen(self, event: Select.Changed) -> None:
