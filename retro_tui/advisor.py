@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retro_tui.domain.model import Problem, Session
+from retro_tui.reports.insights import NON_PROBLEM_COLUMNS
 from retro_tui.reports.problems import (
     KnownProblem,
     Scores,
@@ -79,5 +80,8 @@ class FolderAdvisor:
                 found = next((p for p in known if p.id == linked.id), None)
                 if found is not None:
                     seen = seen_phrase(found.retros, found.first, session.created_at.year)
-            suggestions = tuple(suggestions_for(session, target, known, self._scorer()))
+            if session.target_column(target) in NON_PROBLEM_COLUMNS:  # praise, proposals
+                suggestions: tuple[Suggestion, ...] = ()
+            else:
+                suggestions = tuple(suggestions_for(session, target, known, self._scorer()))
             return Advice(target, linked, seen, suggestions, self._note, len(known))

@@ -149,7 +149,8 @@ def problems_suggest(ctx: Context, session: str, target: str | None) -> None:
     """Up to three known problems each card or topic of SESSION looks like (or only
     TARGET's: a card or topic id such as c12 or t4)."""
     from retro_tui.meaning import best_scores
-    from retro_tui.reports.problems import short_date, suggestions_for
+    from retro_tui.reports.insights import NON_PROBLEM_COLUMNS
+    from retro_tui.reports.problems import rank_many, short_date, target_text
 
     loaded = load_session(ctx, session)
     known = _known(ctx, loaded)
@@ -164,20 +165,30 @@ def problems_suggest(ctx: Context, session: str, target: str | None) -> None:
     scores, note = best_scores()
     if note:
         click.echo(note, err=True)
-    targets = [target] if target else list(loaded.vote_targets())
-    for t in targets:
+    if target:
+        targets = [target]
+    else:  # praise and proposals are not problems (the insights' rule)
+        targets = [
+            t for t in loaded.vote_targets() if loaded.target_column(t) not in NON_PROBLEM_COLUMNS
+        ]
+    # One more than shown: a target's own problem is left out of its suggestions.
+    found = rank_many([target_text(loaded, t) for t in targets], known, scores, limit=4)
+    for t, suggestions in zip(targets, found, strict=True):
         linked = loaded.problem_of(t)
-        head = f"{t:<6}{_target_line(loaded, t)}"
+        head = f"{t}  {_target_line(loaded, t)}"
         if linked is not None:
             head += f"  (linked: {linked.name})"
-        click.echo("\n".join(wrap(head, " " * 6)))
-        for s in suggestions_for(loaded, t, known, scores):
+        suggestions = [s for s in suggestions if linked is None or s.problem.id != linked.id][:3]
+        click.echo("\n".join(wrap(head, "")))
+        for n, s in enumerate(suggestions, start=1):
             p = s.problem
             line = (
-                f"looks like: {p.name} — {p.retros} retro{'s' if p.retros != 1 else ''}, "
-                f"last on {short_date(p.last)} (similarity {s.similarity:.2f})  [{p.id}]"
+                f"{n}. looks like: {p.name} — {p.retros} retro{'s' if p.retros != 1 else ''}, "
+                f"last on {short_date(p.last)} (similarity {s.similarity:.2f}) [{p.id}]"
             )
-            click.echo("\n".join(wrap(line, " " * 6)))
+            lines = wrap(line, "     ")
+            lines[0] = "  " + lines[0].lstrip()
+            click.echo("\n".join(lines))
 
 
 @problems.command("link")
