@@ -11,7 +11,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from retro_tui.client import HubClient
-from retro_tui.domain import text as limits
 from retro_tui.domain.errors import Refused
 
 
@@ -33,7 +32,9 @@ class JoinScreen(Screen[None]):
                 classes="dialog-hint",
             )
             yield Label("Your name")
-            yield Input(placeholder="e.g. Maya", max_length=limits.NAME_MAX, id="join-name")
+            # No max_length: it would cut a long name without a word; the hub refuses it
+            # and says the limit. What one tab can type at all is bounded by the web server.
+            yield Input(placeholder="e.g. Maya", id="join-name")
             yield Static("", id="join-error", markup=False)
             yield Button("Join", variant="primary", id="join-button", compact=True)
 
