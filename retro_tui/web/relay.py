@@ -12,7 +12,10 @@ process from 150 MB to over 3 GB. So typed input is bounded here, before the app
 - a tab's typed bytes are paced (`STDIN_BYTES_PER_SECOND`, with a burst of two full
   messages): past that the relay waits before reading on, so the flood backs up into the
   sender's own socket instead of into memory here or in the app. Typing, even fast
-  pasting, never waits.
+  pasting, never waits. (The app holds its own input back too when it falls behind, see
+  `ui/web_input.py`: a tab at the lowest priority on a busy host may handle fewer keys
+  than this rate.) A tab whose flood keeps the relay waiting past the websocket
+  heartbeat is cut off by it; no person types that much.
 - resizes are coalesced: the newest size wins and at most `RESIZES_PER_SECOND` reach the
   app. 482 resizes cost a tab 5.6 CPU seconds and 47 MB of redraws; a person dragging a
   window edge only needs the screen to follow.

@@ -12,6 +12,9 @@ from textual.widgets import Button, Input, Label, Static
 
 from retro_tui.client import HubClient
 from retro_tui.domain.errors import Refused
+from retro_tui.domain.text import NAME_MAX
+
+NAME_TYPED_MAX = 4 * NAME_MAX
 
 
 class JoinScreen(Screen[None]):
@@ -32,9 +35,10 @@ class JoinScreen(Screen[None]):
                 classes="dialog-hint",
             )
             yield Label("Your name")
-            # No max_length: it would cut a long name without a word; the hub refuses it
-            # and says the limit. What one tab can type at all is bounded by the web server.
-            yield Input(placeholder="e.g. Maya", id="join-name")
+            # Room past the limit, so a long name is sent and refused with the limit (the
+            # hub says why) instead of cut without a word; bounded, so a flood of keys
+            # cannot grow the field (each key re-measures the whole value).
+            yield Input(placeholder="e.g. Maya", max_length=NAME_TYPED_MAX, id="join-name")
             yield Static("", id="join-error", markup=False)
             yield Button("Join", variant="primary", id="join-button", compact=True)
 

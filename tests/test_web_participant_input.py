@@ -1,5 +1,6 @@
-"""A name over the limit typed in the browser's join form is refused with the limit, not
-cut. Through a real web server, a real hub and the real participant app."""
+"""What a browser types into the real participant app: a name over the limit is refused
+with the limit, not cut. Through a real web server, a real hub and the real participant
+app."""
 
 from __future__ import annotations
 
@@ -36,6 +37,6 @@ async def test_a_name_over_the_limit_is_refused_with_the_limit_not_cut(live: Liv
     async with TermClient(live.participant_url, width=120, height=36) as tab:
         await tab.wait_for_text("Your name", timeout=30)
         await tab.send_keys("n" * 200 + "\r")
-        await tab.wait_for_text(f"at most {NAME_MAX} characters; this has 200", timeout=15)
+        await tab.wait_for_text(f"at most {NAME_MAX} characters; this has", timeout=15)
         assert live.hub_server is not None
-        assert all(p.name != "n" * NAME_MAX for p in live.hub_server.hub.session.participants)
+        assert not [p for p in live.hub_server.hub.session.participants if "nnn" in p.name]
