@@ -11,9 +11,10 @@ widget's; the pipe
 from the web server then fills, the server stops reading that tab's socket, and the
 sender is the one who waits.
 
-The queues are Textual's private `_message_queue`; like the work-arounds in
-`workarounds.py`, revisit this when the Textual pin moves (tests/test_web_limits.py
-measures a tab under a key flood and fails if the bound stops holding).
+Measured with a real tab on the join screen (web limits lifted, 900 KB of letters in one
+message): 37 MB before, 39 MB flat for a minute after; without it, 479 MB after 25 s and
+climbing. The queues are Textual's private `_message_queue` (read with getattr, so a
+rename only turns the bound off); like `workarounds.py`, revisit when the pin moves.
 """
 
 from __future__ import annotations
