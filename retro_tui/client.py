@@ -3,6 +3,10 @@
 Two ways to reach the hub behind one interface: `LocalClient` when the hub lives in the
 same process (a solo retro, or the host's own terminal), `SocketClient` over the hub's
 Unix socket (each browser participant's process). The UI cannot tell them apart.
+
+`SocketClient` paces what it sends under the hub's rate (see `SEND_RATE`): a held `+`
+or a burst of keys queues here and goes out a little later, instead of going over the
+hub's limit and being refused.
 """
 
 from __future__ import annotations
@@ -20,9 +24,16 @@ from retro_tui.domain.model import Role
 from retro_tui.domain.text import make_visible
 from retro_tui.domain.views import BoardView
 from retro_tui.hub.protocol import MAX_VIEW_LINE, ProtocolError, decode, encode, view_from_wire
+from retro_tui.pacing import TokenBucket
 
 if TYPE_CHECKING:  # a participant process never holds a hub; keep its start-up lean
     from retro_tui.hub.hub import Connection, Hub
+
+SEND_RATE = 16.0
+SEND_BURST = 32.0
+"""Messages a second a SocketClient sends at most, and how many it may send at once: under
+the hub's 20 a second with a burst of 40 (hub/server.py), so a paced client is never
+refused for speed, and a person's quick clicks still go out at once."""
 
 
 class HubClient(ABC):
@@ -85,6 +96,8 @@ class SocketClient(HubClient):
         self._changed = asyncio.Event()
         self._closed: str | None = None
         self._task: asyncio.Task[None] | None = None
+        self._pace = TokenBucket(SEND_RATE, SEND_BURST)
+        self._in_turn = asyncio.Lock()
 
     @classmethod
     async def connect(cls, path: Path | str, identity: str, role: Role) -> SocketClient:
@@ -146,10 +159,18 @@ class SocketClient(HubClient):
         self._changed.set()
 
     async def _send(self, message: dict[str, Any]) -> None:
-        if self._closed is not None:
-            raise ConnectionError(self._closed)
-        self._writer.write(encode(message))
-        await self._writer.drain()
+        """Send one message in its turn, waiting first if sending now would go over the
+        hub's rate (messages keep their order)."""
+        async with self._in_turn:
+            if self._closed is not None:
+                raise ConnectionError(self._closed)
+            wait = self._pace.take()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if self._closed is not None:
+                raise ConnectionError(self._closed)
+            self._writer.write(encode(message))
+            await self._writer.drain()
 
     async def join(self, name: str) -> str:
         self._join = asyncio.get_running_loop().create_future()
@@ -183,8 +204,12 @@ class SocketClient(HubClient):
         return self._view
 
     async def close(self) -> None:
+        """Say bye at once (not behind paced sends, which then fail) and hang up."""
         with contextlib.suppress(Exception):
-            await self._send({"t": "bye"})
+            if self._closed is None:
+                self._writer.write(encode({"t": "bye"}))
+                await self._writer.drain()
+        self._fail("the connection to the retro was closed")
         if self._task is not None:
             self._task.cancel()
         with contextlib.suppress(Exception):

@@ -2,7 +2,8 @@
 
 Each client gets a reader (commands in, answers out) and a writer that sends the newest
 view whenever the session changes. A client that breaks the protocol or floods the hub
-is told why and disconnected; nobody else notices.
+is told why and disconnected; nobody else notices. A client a little over the rate (an
+old tab, a held key) only has the extra commands refused, each with a sentence.
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ import contextlib
 import logging
 import os
 import tempfile
-import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from retro_tui.domain.commands import command_from_wire
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
 from retro_tui.hub.hub import Connection, Hub
 from retro_tui.hub.protocol import MAX_LINE, ProtocolError, decode, encode
+from retro_tui.pacing import TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,12 @@ RATE_PER_SECOND = 20.0
 LINGER = 1.0
 """Seconds an offender's input is read and dropped after its error, before hanging up."""
 RATE_BURST = 40.0
+FLOOD_FACTOR = 5.0
+"""Past this many times the rate (and burst) a client is a machine flooding the hub, not a
+person: it is disconnected. Between the rate and this, extra commands are refused politely."""
+TOO_FAST: Final = (
+    "That was more than {rate:.0f} actions a second, so it was not done. Try it again."
+)
 IDENTITY_MAX = 128
 MAX_IN_FLIGHT = 64  # a client's messages applied but not yet answered; then reading waits
 
@@ -43,23 +50,6 @@ def _check(message: dict[str, Any]) -> None:
             raise ProtocolError("a command needs an integer id")
         return
     raise ProtocolError(f"unknown message type {kind[:30]!r}")
-
-
-class RateLimiter:
-    """A token bucket: a steady rate with room for a short burst."""
-
-    def __init__(self, rate: float = RATE_PER_SECOND, burst: float = RATE_BURST) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.stamp = burst, time.monotonic()
-
-    def allow(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 def private_socket_path() -> Path:
@@ -170,7 +160,8 @@ class HubServer:
         that sends five votes at once has them saved together (group commit) instead of
         one save after another; still no answer goes out before its change is durable.
         """
-        limiter = RateLimiter()
+        polite = TokenBucket(RATE_PER_SECOND, RATE_BURST)
+        flood = TokenBucket(RATE_PER_SECOND * FLOOD_FACTOR, RATE_BURST * FLOOD_FACTOR)
         answers: asyncio.Queue[asyncio.Task[dict[str, Any]]] = asyncio.Queue(MAX_IN_FLIGHT)
         replier = asyncio.create_task(self._reply_in_order(answers, writer))
         try:
@@ -178,12 +169,13 @@ class HubServer:
                 message = await self._read(reader)
                 if message is None or message["t"] == "bye":
                     break
-                if not limiter.allow():
+                if not flood.allow():
                     raise ProtocolError("too many messages; slow down")
                 _check(message)
                 if replier.done():
                     break  # the client stopped reading its answers; it is gone
-                await answers.put(asyncio.create_task(self._answer(conn, message)))
+                answer = self._answer(conn, message) if polite.allow() else _too_fast(message)
+                await answers.put(asyncio.create_task(answer))
             if message is not None:  # bye: answer what was asked before leaving
                 finished = asyncio.ensure_future(answers.join())
                 await asyncio.wait({finished, replier}, return_when=asyncio.FIRST_COMPLETED)
@@ -230,6 +222,14 @@ class HubServer:
                 writer.write(line)
                 sent = fingerprint
                 await writer.drain()
+
+
+async def _too_fast(message: dict[str, Any]) -> dict[str, Any]:
+    """The polite refusal of one checked message over the rate; the client stays."""
+    reason = TOO_FAST.format(rate=RATE_PER_SECOND)
+    if message["t"] == "join":
+        return {"t": "join_refused", "reason": reason}
+    return {"t": "nack", "id": message["id"], "reason": reason}
 
 
 async def _let_the_reason_arrive(

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
+from textual.drivers.web_driver import WebDriver
 from textual.screen import Screen
 
 from retro_tui.client import SocketClient
 from retro_tui.domain.model import Role
 from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.keys import copy_link_binding
+from retro_tui.ui.web_input import BoundedWebDriver
 
 if TYPE_CHECKING:
     from retro_tui.hosting import HostOptions, LiveSession
@@ -141,6 +143,8 @@ def run_participant(hub_path: str, identity: str, role: str) -> None:
             print(f"The retro is not reachable right now ({error}). Reload in a moment.")
             return
         app = make_app(client=client)
+        if app.driver_class is WebDriver:  # as textual-serve starts it: hold input back
+            app.driver_class = BoundedWebDriver
         watchdog = asyncio.create_task(_exit_when_orphaned(app))
         try:
             await app.run_async()

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import html
 import ipaddress
-import json
 import logging
 import os
 import secrets
@@ -28,12 +27,14 @@ from typing import Final, Literal, Protocol, get_args
 from urllib.parse import quote, urlsplit
 
 import textual_serve
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server
 
 from retro_tui.domain.text import make_visible
+from retro_tui.web.connections import REQUEST_TIMEOUT, ConnectionGuard, GuardedTCPSite
+from retro_tui.web.relay import MAX_COLUMNS, MAX_ROWS, BrowserRelay, clamp
 from retro_tui.web.tokens import grant_role, is_identity, make_grant, new_identity, tokens_equal
 
 log = logging.getLogger("retro_tui.web")
@@ -49,9 +50,6 @@ JOIN_PARAMETER: Final = "join"
 
 COOKIE_MAX_AGE: Final = 24 * 60 * 60
 """A day: long enough to rejoin after a closed tab or a crashed browser."""
-MAX_COLUMNS: Final = 500
-MAX_ROWS: Final = 200
-"""A browser may claim any terminal size; a huge one would only exhaust the app's memory."""
 MAX_MESSAGE_BYTES: Final = 1024 * 1024
 STOP_GRACE = 3.0
 """Seconds an app gets to quit (then to obey SIGTERM) before the next, harder step."""
@@ -65,7 +63,8 @@ RETRO_FULL: Final = (
 )
 APP_FAILED: Final = "The retro app could not start. Tell the facilitator.\r\n"
 TOO_MANY_GUESSES: Final = (
-    "Too many wrong retro links came from your network. Wait a minute, then open the link again."
+    "Too many wrong retro links came from your network. Check the link you were given; "
+    "a right link always works. Ask the facilitator for it if yours is old."
 )
 TOO_MANY_TABS: Final = (
     "Too many retro tabs are open from {who}: at most {cap} at once.\r\n"
@@ -158,6 +157,8 @@ class RetroWebServer(Server):
         self.max_facilitators = max_facilitators
         self.max_per_address = max_per_address
         self.wrong_links = WrongLinkLimiter()
+        self.request_timeout = REQUEST_TIMEOUT
+        self.connections = ConnectionGuard()
         self._per_address: Counter[str] = Counter()
         self.extra_env: Mapping[str, str] = dict(extra_env)
         self._public_url_given = public_url is not None
@@ -217,10 +218,11 @@ class RetroWebServer(Server):
             access_log=None,
             logger=log.getChild("http"),  # malformed requests: the host decides what to show
             shutdown_timeout=STOP_GRACE,
+            keepalive_timeout=self.request_timeout,  # also bounds a half-sent request
         )
         await runner.setup()
         try:
-            await web.TCPSite(runner, self.host, self.port).start()
+            await GuardedTCPSite(runner, self.host, self.port, self.connections).start()
         except BaseException:
             await runner.cleanup()
             raise
@@ -246,7 +248,7 @@ class RetroWebServer(Server):
 
     async def _make_app(self) -> web.Application:
         """Build the aiohttp app: our guarded routes and textual-serve's static files."""
-        app = web.Application(client_max_size=64 * 1024)
+        app = web.Application(client_max_size=64 * 1024, middlewares=[self.connections.mark_busy])
         app.add_routes(
             [
                 web.get("/", self._serve_index, name="index"),
@@ -263,16 +265,20 @@ class RetroWebServer(Server):
         visitor = self._visitor(request)
         token = request.query.get(JOIN_PARAMETER)
         if token is not None:
-            address = _address_of(request)
-            if self.wrong_links.blocked(address):
-                # Even a right token is refused now: otherwise the answer would tell.
-                response = self._notice(TOO_MANY_GUESSES, status=429)
-                response.headers["Retry-After"] = str(int(WRONG_LINK_WINDOW))
-                return response
+            # The token first: a right link always gets in, however many wrong ones came
+            # from the same address (behind a tunnel that is everyone). With 192 random
+            # bits, answering a right token while an address is slowed tells a guesser
+            # nothing useful; the limit only makes wrong tokens wait.
             if (role := self._role_for(token)) is not None:
                 proven = visitor or self._visitor(request, self._previous_tokens)
                 return await self._admit(request, role, proven)
-            self.wrong_links.record(address)
+            if visitor is None:  # a stale link in a browser already let in is no guess
+                address = _address_of(request)
+                if self.wrong_links.blocked(address):
+                    response = self._notice(TOO_MANY_GUESSES, status=429)
+                    response.headers["Retry-After"] = str(int(WRONG_LINK_WINDOW))
+                    return response
+                self.wrong_links.record(address)
         if visitor is None:
             return self._notice(INVALID_LINK, status=403)
         if request.query_string:
@@ -363,10 +369,10 @@ class RetroWebServer(Server):
         self._sessions[service] = websocket
         self._owners[service] = visitor.identity
         try:
-            width = _clamp(request.query.get("width"), 80, MAX_COLUMNS)
-            height = _clamp(request.query.get("height"), 24, MAX_ROWS)
+            width = clamp(request.query.get("width"), 80, MAX_COLUMNS)
+            height = clamp(request.query.get("height"), 24, MAX_ROWS)
             await service.start(width, height)
-            await _relay_browser(websocket, service)
+            await BrowserRelay(websocket, service).run()
         except ConnectionError:
             pass  # the browser went away: end the app below
         finally:
@@ -599,37 +605,6 @@ class RetroAppService(AppService):
         self._task = None
 
 
-async def _relay_browser(websocket: web.WebSocketResponse, service: AppService) -> None:
-    """Forward the page's messages to the app; ignore anything malformed."""
-    async for message in websocket:
-        if message.type != WSMsgType.TEXT:
-            continue
-        kind, payload = _envelope(message.data)
-        if kind == "stdin" and isinstance(payload, str):
-            await service.send_bytes(payload.encode("utf-8", "replace"))
-        elif kind == "resize" and isinstance(payload, dict):
-            width = _clamp(payload.get("width"), 80, MAX_COLUMNS)
-            height = _clamp(payload.get("height"), 24, MAX_ROWS)
-            await service.set_terminal_size(width, height)
-        elif kind == "ping" and isinstance(payload, str) and len(payload) <= 64:
-            await websocket.send_json(["pong", payload])
-        elif kind == "blur":
-            await service.blur()
-        elif kind == "focus":
-            await service.focus()
-
-
-def _envelope(text: str) -> tuple[str, object]:
-    """Split a page message `[kind, payload]`; anything else becomes ("", None)."""
-    try:
-        envelope = json.loads(text)
-    except (ValueError, RecursionError):
-        return "", None
-    if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
-        return "", None
-    return envelope[0], envelope[1] if len(envelope) > 1 else None
-
-
 async def _refuse(websocket: web.WebSocketResponse, reason: str) -> None:
     """Say why on the page's terminal, then close with 1013 (try again later)."""
     with contextlib.suppress(ConnectionError):
@@ -751,17 +726,6 @@ def join_url(public_url: str, token: str) -> str:
 def _as_role(text: str) -> Role | None:
     """Return `text` as a Role if it names one."""
     return next((role for role in ROLES if role == text), None)
-
-
-def _clamp(value: object, default: int, upper: int) -> int:
-    """Read a terminal dimension from untrusted input, within 1..upper."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        return default
-    return max(1, min(number, upper))
 
 
 def _authority(url: str) -> tuple[str, int] | None:

@@ -2,7 +2,8 @@
 
 Run as `python tests/apps/env_app.py` (textual-serve sets the web driver). It prints
 `ROLE=… IDENTITY=…`, its PID and `EXTRA=…` (from RETRO_TEST_EXTRA), echoes what is
-typed into its Input as `ECHO=…`, and on F2 delivers a small text file (a download).
+typed into its Input as `ECHO=…`, shows its size as `SIZE=WxH RESIZES=n` (the resizes
+it handled), and on F2 delivers a small text file (a download).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import io
 import os
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
@@ -32,6 +34,16 @@ class EnvApp(App[None]):
         typed.cursor_blink = False  # no output while idle: screens settle
         yield typed
         yield Static("ECHO=", id="echo", markup=False)
+        yield Static("SIZE=? RESIZES=0", id="size", markup=False)
+
+    resizes = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Count the resizes that reach the app (the server should coalesce a flood)."""
+        self.resizes += 1
+        size = f"SIZE={event.size.width}x{event.size.height} RESIZES={self.resizes}"
+        for label in self.query("#size").results(Static):
+            label.update(size)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Echo the typed text where a test can read it."""

@@ -11,8 +11,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from retro_tui.client import HubClient
-from retro_tui.domain import text as limits
 from retro_tui.domain.errors import Refused
+from retro_tui.domain.text import NAME_MAX
+
+NAME_TYPED_MAX = 4 * NAME_MAX
 
 
 class JoinScreen(Screen[None]):
@@ -33,7 +35,10 @@ class JoinScreen(Screen[None]):
                 classes="dialog-hint",
             )
             yield Label("Your name")
-            yield Input(placeholder="e.g. Maya", max_length=limits.NAME_MAX, id="join-name")
+            # Room past the limit, so a long name is sent and refused with the limit (the
+            # hub says why) instead of cut without a word; bounded, so a flood of keys
+            # cannot grow the field (each key re-measures the whole value).
+            yield Input(placeholder="e.g. Maya", max_length=NAME_TYPED_MAX, id="join-name")
             yield Static("", id="join-error", markup=False)
             yield Button("Join", variant="primary", id="join-button", compact=True)
 
