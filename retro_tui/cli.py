@@ -42,6 +42,13 @@ def _fail(message: object) -> None:
     sys.exit(2)
 
 
+def _require_terminal(instead: str) -> None:
+    """The board draws on a terminal and reads keys from one: without one (a script,
+    cron, CI) Textual's input loop would spin on a closed stdin, so say so and stop."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        _fail(f"the board needs a terminal (stdin and stdout are not one); {instead}")
+
+
 def _resolve(ctx: Context, name: str) -> str:
     from retro_tui.store import StoreError
 
@@ -78,6 +85,7 @@ def main(click_ctx: click.Context, sessions_dir: Path | None, name: str | None) 
     """Facilitated retrospectives in the terminal. Without a command: pick or start one."""
     click_ctx.obj = Context(sessions_dir, name)
     if click_ctx.invoked_subcommand is None:
+        _require_terminal("without one, use `retro-tui new --no-open` or `retro-tui serve`")
         _run_board(click_ctx.obj, session_id=None)
 
 
@@ -151,10 +159,22 @@ def new_session(
     ctx: Context, theme: str, title: str | None, team: str, anonymous: bool, no_open: bool
 ) -> None:
     """Create a session from a format and open its board."""
+    if not no_open:
+        _check_format(ctx, theme)  # a mistake in the command is said first
+        _require_terminal("add --no-open to only create the session file")
     session = _create(ctx, theme, title, team, anonymous)
     click.echo(f"Created {session.id} in {ctx.sessions_dir}")
     if not no_open:
         _run_board(ctx, session_id=session.id)
+
+
+def _check_format(ctx: Context, theme: str) -> None:
+    from retro_tui.themes import UnknownFormat
+
+    try:
+        ctx.launcher().catalog.get(theme)
+    except UnknownFormat as error:
+        _fail(error)
 
 
 def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: bool) -> Any:
@@ -184,7 +204,9 @@ def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: b
 @_pass
 def open_session(ctx: Context, session: str) -> None:
     """Open a session's board (a unique prefix of its id is enough)."""
-    _run_board(ctx, session_id=_resolve(ctx, session))
+    session_id = _resolve(ctx, session)
+    _require_terminal(f"`retro-tui serve {session_id}` serves it to browsers without one")
+    _run_board(ctx, session_id=session_id)
 
 
 @main.command("export")
@@ -274,6 +296,11 @@ def _host_session(ctx: Context, session: str | None, **kw: Any) -> tuple[str, An
 @_pass
 def host(ctx: Context, session: str | None, **kw: Any) -> None:
     """Run a session's board here and let remote people join it from a browser."""
+    if session is None:
+        _check_format(ctx, kw["theme"])  # a mistake in the command is said first
+    else:
+        session = _resolve(ctx, session)
+    _require_terminal("`retro-tui serve` serves the session to browsers without one")
     session_id, options = _host_session(ctx, session, **kw)
     _run_board(ctx, session_id=session_id, host_options=options)
 
