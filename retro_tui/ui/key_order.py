@@ -133,7 +133,8 @@ class KeyGate:
             if not app.screen_stack:
                 return  # shutting down
             screen, focused = app.screen, app.focused
-            await drained(screen)  # mounted, resumed: auto focus asked for
-            await drained(app)  # focus given (Widget.focus defers to the app)
+            # What the key set off where it landed (an Input's Submitted moving focus
+            # on), a new screen mounted and resumed, then the focus it asked the app for.
+            await drained_upwards(focused or screen)
             if not app.screen_stack or (app.screen is screen and app.focused is focused):
                 return

@@ -7,13 +7,12 @@ problem comes back).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from textual._styles_cache import StylesCache
 from textual.dom import DOMNode
 from textual.message_pump import MessagePump
-from textual.worker import Worker, WorkerCancelled, WorkerError, WorkerFailed
+from textual.worker import Worker
 
 
 def release_closed_widgets_styles() -> None:
@@ -70,6 +69,12 @@ async def drained_upwards(node: MessagePump) -> None:
 
 
 async def finished(worker: Worker[Any]) -> None:
-    """Return when `worker` ends, however it ends (its errors are the app's to report)."""
-    with contextlib.suppress(WorkerCancelled, WorkerError, WorkerFailed):
-        await worker.wait()
+    """Return when `worker` ends, however it ends (its errors are the app's to report).
+
+    Not `Worker.wait()`: it awaits the worker's task itself, so cancelling the waiter
+    (as `asyncio.wait(..., FIRST_COMPLETED)` callers do with the losers) would cancel
+    the worker too; `asyncio.wait` on `Worker._task` never does.
+    """
+    task: asyncio.Task[Any] | None = worker._task
+    if task is not None:
+        await asyncio.wait([task])
