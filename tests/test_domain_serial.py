@@ -314,6 +314,8 @@ SAMPLES: list[c.Command] = [
     c.DeleteAction(action="a1"),
     c.ReviewAction(action="a1", decision="done"),
     c.Roti(score=5),
+    c.Undo(record="u7"),
+    c.Undo(),
 ]
 
 

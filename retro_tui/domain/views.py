@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from retro_tui.domain.model import Card, Participant, Session, Vote
+from retro_tui.domain.undo import for_viewer
 
 
 def _redact_card(card: Card, viewer: str | None, *, revealed: bool, anonymous: bool) -> Card:
@@ -46,7 +47,11 @@ def view_for(session: Session, viewer: str | None) -> Session:
             for i, (pid, score) in enumerate(sorted(roti.items()))
         }
     return session.with_changes(
-        cards=cards, votes=_redact_votes(session, viewer), roti=roti, redacted_for=viewer or ""
+        cards=cards,
+        votes=_redact_votes(session, viewer),
+        roti=roti,
+        redacted_for=viewer or "",
+        undoable=for_viewer(session, viewer),
     )
 
 
