@@ -30,9 +30,18 @@ def _unmoved(before: Session, after: Session) -> None:
 
 
 async def _at_rest(pilot: Pilot[None], app: RetroApp) -> None:
-    """Every key handled and the board back on top."""
+    """Every key handled, the board back on top and showing the hub's latest change
+    (a test that ends sooner races its own board's last update)."""
     await wait_until(pilot, lambda: app.key_gate.idle, "every key handled")
     await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen), "the board on top")
+    hub = app.launcher.hub  # type: ignore[union-attr]
+    board = app.screen
+    assert isinstance(board, BoardScreen)
+    await wait_until(
+        pilot,
+        lambda: board.view is not None and board.view.session.revision == hub.session.revision,
+        "the board up to date",
+    )
 
 
 def _app(folder: Path) -> tuple[RetroApp, str]:
@@ -193,4 +202,5 @@ async def test_a_family_emoji_typed_into_a_card_keeps_its_joiners(quiet_env: Pat
         await wait_until(pilot, lambda: board.columns_board.focused_column() is not None, "focus")
         burst(app, "a" + family + ENTER)
         await wait_until(pilot, lambda: bool(hub.session.cards), "the card")
+        await _at_rest(pilot, app)
         assert hub.session.cards[0].text == family
