@@ -101,7 +101,7 @@ class KeyGate:
         self._current, self._target = event, None
         app.post_message(event)
         await drained(app)  # App.on_event has run: a priority binding, or forwarded
-        target, self._current = self._target, None
+        target, self._current, self._target = self._target, None, None
         if target is not None:
             await drained_upwards(target)  # handled, bubbled, its binding run
         self._key_workers |= {w for w in app.workers if w not in before and w.group != GATE_GROUP}
