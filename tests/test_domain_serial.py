@@ -317,6 +317,8 @@ SAMPLES: list[c.Command] = [
     c.DeleteAction(action="a1"),
     c.ReviewAction(action="a1", decision="done"),
     c.Roti(score=5),
+    c.Undo(record="u7"),
+    c.Undo(),
 ]
 
 

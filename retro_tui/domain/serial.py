@@ -30,6 +30,7 @@ from retro_tui.domain.model import (
     Settings,
     Timer,
     Topic,
+    UndoRecord,
     Vote,
 )
 from retro_tui.domain.phases import Phase
@@ -135,7 +136,37 @@ def session_to_dict(s: Session) -> Json:
         "revision": s.revision,
         "next_id": s.next_id,
         "redacted_for": s.redacted_for,
+        "undoable": [_undo_to_dict(u) for u in s.undoable],
     }
+
+
+def _undo_to_dict(u: UndoRecord) -> Json:
+    return {
+        "id": u.id,
+        "actor": u.actor,
+        "what": u.what,
+        "phase": u.phase.value,
+        "before": None if u.before is None else session_to_dict(u.before),
+        "after": None if u.after is None else session_to_dict(u.after),
+        "places": dict(u.places),
+    }
+
+
+def _undo_from(data: Any, where: str) -> UndoRecord:
+    r = _Reader(data, where)
+    parts = {
+        name: None if r.data.get(name) is None else session_from_dict(r.data[name])
+        for name in ("before", "after")
+    }
+    return UndoRecord(
+        id=r.text("id"),
+        actor=r.text("actor"),
+        what=r.text("what"),
+        phase=_enum(Phase, r.text("phase"), f"{where}.phase"),
+        before=parts["before"],
+        after=parts["after"],
+        places=r.typed_map("places", int),
+    )
 
 
 def _action_to_dict(a: ActionItem) -> Json:
@@ -391,4 +422,7 @@ def session_from_dict(data: Any) -> Session:
         revision=r.integer("revision", 0),
         next_id=r.integer("next_id", 1),
         redacted_for=r.opt_ident("redacted_for"),
+        undoable=tuple(
+            _undo_from(x, f"session.undoable[{i}]") for i, x in enumerate(r.items("undoable"))
+        ),
     )

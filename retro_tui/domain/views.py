@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from retro_tui.domain.model import Card, Participant, Session, Vote
+from retro_tui.domain.undo import for_viewer
 
 
 def _redact_card(card: Card, viewer: str | None, *, revealed: bool, anonymous: bool) -> Card:
@@ -51,6 +52,7 @@ def view_for(session: Session, viewer: str | None) -> Session:
         roti=roti,
         participants=_redact_seats(session.participants),
         redacted_for=viewer or "",
+        undoable=for_viewer(session, viewer),
     )
 
 
