@@ -48,11 +48,12 @@ def session_to_json_bytes(session: Session) -> bytes:
     """The whole session (people, cards, votes, notes, actions, review, timings) as UTF-8
     JSON. A viewer's redacted copy is refused: it would import as a board with blanks.
     Seats are unbound: which browser sat where stays with the live session, and an
-    imported retro's people take their seats back by name."""
+    imported retro's people take their seats back by name. Undo records are left out:
+    what someone deleted does not travel with the notes."""
     if session.redacted_for is not None:
         raise ValueError("A viewer's copy of a session cannot be exported; load it from the store.")
     session = session.with_changes(
-        participants=tuple(replace(p, seat="") for p in session.participants)
+        participants=tuple(replace(p, seat="") for p in session.participants), undoable=()
     )
     document = {
         "format": EXPORT_FORMAT,
