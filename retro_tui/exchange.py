@@ -46,20 +46,25 @@ class ImportRefused(ValueError):
 # --- JSON -------------------------------------------------------------------------------------
 def session_to_json_bytes(session: Session) -> bytes:
     """The whole session (people, cards, votes, notes, actions, review, timings) as UTF-8
-    JSON. A viewer's redacted copy is refused: it would import as a board with blanks.
-    Seats are unbound: which browser sat where stays with the live session, and an
-    imported retro's people take their seats back by name."""
+    JSON, as `shareable` leaves it. A viewer's redacted copy is refused: it would import
+    as a board with blanks."""
     if session.redacted_for is not None:
         raise ValueError("A viewer's copy of a session cannot be exported; load it from the store.")
-    session = session.with_changes(
-        participants=tuple(replace(p, seat="") for p in session.participants)
-    )
     document = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
-        "session": session_to_dict(session),
+        "session": session_to_dict(shareable(session)),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def shareable(session: Session) -> Session:
+    """The session as it may leave the live retro: no browser seats (which browser sat
+    where stays with the live session; an imported retro's people take their seats back by
+    name) and no undo records (what someone deleted does not travel with the notes)."""
+    return session.with_changes(
+        participants=tuple(replace(p, seat="") for p in session.participants), undoable=()
+    )
 
 
 def _one_line(text: str, limit: int = 160) -> str:

@@ -30,6 +30,8 @@ ANN_CARD = "Ann: release notes were late"
 BOB_CARD = "Bob: [bold]pairing[/] helped"
 
 
+NO_SELECTION = "Select a card first"
+
 async def _open(browser: Browser, url: str) -> tuple[Page, BrowserTerminal]:
     context = await browser.new_context(viewport=VIEWPORT)  # own cookies, like another laptop
     page = await context.new_page()
@@ -66,19 +68,23 @@ async def _add_card(page: Page, terminal: BrowserTerminal, text: str) -> None:
     await page.keyboard.press("Enter")
 
 
-async def _vote(page: Page, hub: Hub, times: int) -> None:
+async def _vote(page: Page, terminal: BrowserTerminal, hub: Hub, times: int) -> None:
     """Select a card with the arrow keys, then vote. Where the first arrow lands depends
-    on what had focus, so select again until the hub has counted the first vote."""
+    on what had focus: when the board says no card is selected, select again; never
+    press again only because the hub is slow to count (that would vote twice)."""
     before = len(hub.session.votes)
     await _focus(page)
     for _ in range(5):
         await page.keyboard.press("ArrowDown")
         await page.keyboard.press("+")
-        try:
-            await _until(lambda: len(hub.session.votes) > before, "a vote", timeout=3)
+        await _until(
+            lambda: len(hub.session.votes) > before or NO_SELECTION in terminal.screen_text(),
+            "a vote, or the board asking for a card",
+            timeout=60,
+        )
+        if len(hub.session.votes) > before:
             break
-        except TimeoutError:
-            continue
+        await _until(lambda: NO_SELECTION not in terminal.screen_text(), "the notice gone", 60)
     for _ in range(times - 1):
         await page.keyboard.press("+")
     await _until(lambda: len(hub.session.votes) == before + times, "the votes at the hub")
@@ -130,8 +136,8 @@ async def test_two_browsers_run_a_retro_with_the_facilitator(tmp_path: Path) -> 
         await pilot.press("greater_than_sign")  # vote
         await _until(lambda: hub.session.phase.value == "vote", "vote phase")
         await ann_term.wait_for_text("Vote")
-        await _vote(ann, hub, 1)
-        await _vote(bob, hub, 2)
+        await _vote(ann, ann_term, hub, 1)
+        await _vote(bob, bob_term, hub, 2)
         await _until(lambda: len(hub.session.votes) == 3, "Bob's votes at the hub")
         ann_id = next(p.id for p in hub.session.participants if p.name == "Ann")
         ann_cards = [c.id for c in hub.session.cards if c.author == ann_id]

@@ -320,6 +320,8 @@ SAMPLES: list[c.Command] = [
     c.LinkProblem(target="t1", problem="s1#p4", problem_name="Late assets"),
     c.NameProblem(target="c2", problem_name="Legal review"),
     c.UnlinkProblem(target="c2"),
+    c.Undo(record="u7"),
+    c.Undo(),
 ]
 
 

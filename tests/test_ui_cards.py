@@ -36,6 +36,9 @@ async def test_edit_move_and_delete_own_card(quiet_env: Path) -> None:
         await maya.send(c.AddCard(column="went-well", text="Not yours"))
         column = board.columns_board.columns()[0]
         await wait_until(pilot, lambda: len(column.items) == 2, "cards")
+        # A click goes where the screen was last laid out: wait until the write phase's
+        # columns are drawn (under load the layout lags the cards' arrival).
+        await wait_until(pilot, lambda: "Typo'd card" in screen_text(app), "cards drawn")
         # The mouse selects a card too. The first is two lines (its text, "— you") and a
         # blank line, so the second starts on line 3.
         second, first = hub.session.cards[1].id, hub.session.cards[0].id

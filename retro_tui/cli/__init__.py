@@ -43,6 +43,9 @@ def main(click_ctx: click.Context, sessions_dir: Path | None, name: str | None) 
     """Facilitated retrospectives in the terminal. Without a command: pick or start one."""
     click_ctx.obj = Context(sessions_dir, name)
     if click_ctx.invoked_subcommand is None:
+        sessions.require_terminal(
+            "without one, use `retro-tui new --no-open` or `retro-tui serve`"
+        )
         sessions.run_board(click_ctx.obj, session_id=None)
 
 

@@ -65,10 +65,29 @@ def new_session(
     ctx: Context, theme: str, title: str | None, team: str, anonymous: bool, no_open: bool
 ) -> None:
     """Create a session from a format and open its board."""
+    if not no_open:
+        _check_format(ctx, theme)  # a mistake in the command is said first
+        require_terminal("add --no-open to only create the session file")
     session = _create(ctx, theme, title, team, anonymous)
     click.echo(f"Created {session.id} in {ctx.sessions_dir}")
     if not no_open:
         run_board(ctx, session_id=session.id)
+
+
+def require_terminal(instead: str) -> None:
+    """The board draws on a terminal and reads keys from one: without one (a script,
+    cron, CI) Textual's input loop would spin on a closed stdin, so say so and stop."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        fail(f"the board needs a terminal (stdin and stdout are not one); {instead}")
+
+
+def _check_format(ctx: Context, theme: str) -> None:
+    from retro_tui.themes import UnknownFormat
+
+    try:
+        ctx.launcher().catalog.get(theme)
+    except UnknownFormat as error:
+        fail(error)
 
 
 def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: bool) -> Session:
@@ -98,7 +117,9 @@ def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: b
 @with_context
 def open_session(ctx: Context, session: str) -> None:
     """Open a session's board (a unique prefix of its id is enough)."""
-    run_board(ctx, session_id=resolve_session(ctx, session))
+    session_id = resolve_session(ctx, session)
+    require_terminal(f"`retro-tui serve {session_id}` serves it to browsers without one")
+    run_board(ctx, session_id=session_id)
 
 
 @click.command("export")
@@ -217,6 +238,11 @@ def host(
     new_links: bool,
 ) -> None:
     """Run a session's board here and let remote people join it from a browser."""
+    if session is None:
+        _check_format(ctx, theme)  # a mistake in the command is said first
+    else:
+        session = resolve_session(ctx, session)
+    require_terminal("`retro-tui serve` serves the session to browsers without one")
     session_id, options = _host_session(
         ctx,
         session,

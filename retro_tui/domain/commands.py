@@ -335,3 +335,10 @@ def _shape(cls: type[Command]) -> tuple[dict[str, Any], frozenset[str]]:
         fields = frozenset(f.name for f in dataclasses.fields(cls))
         shape = _SHAPES[cls.name] = (get_type_hints(cls), fields)
     return shape
+
+
+# --- taking a change back -------------------------------------------------------------
+@command("undo")
+@dataclass(frozen=True)
+class Undo(Command):
+    record: str = ""  # an undo record's id; "" means your latest

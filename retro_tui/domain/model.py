@@ -185,6 +185,7 @@ class Session:
     redacted_for: str | None = None  # set on a viewer's copy; None on the hub's truth
     problems: tuple[Problem, ...] = ()  # the known problems this retro links to
     problem_links: tuple[ProblemLink, ...] = ()
+    undoable: tuple[UndoRecord, ...] = ()  # recent destructive changes (domain/undo.py)
 
     # --- lookups -------------------------------------------------------------
     def participant(self, pid: str) -> Participant | None:
@@ -273,3 +274,20 @@ class Session:
 
     def with_changes(self, **changes: object) -> Session:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class UndoRecord:
+    """A destructive change its author may take back: what it changed, before and after.
+
+    `before` and `after` are sessions holding only the cards, topics, votes, actions and
+    notes the change touched (see `domain/undo.py`); a viewer's copy has neither.
+    """
+
+    id: str
+    actor: str
+    what: str  # "Card deleted", said in the confirmation and the undo notice
+    phase: Phase
+    before: Session | None = None
+    after: Session | None = None
+    places: dict[str, int] = field(default_factory=dict)  # where removed items stood

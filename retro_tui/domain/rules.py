@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from retro_tui.domain import commands as c
-from retro_tui.domain import names
+from retro_tui.domain import names, undo
 from retro_tui.domain import problems as pr
 from retro_tui.domain import text as t
 from retro_tui.domain.errors import NotAllowed, Refused, VoteBudgetExceeded
@@ -178,7 +178,16 @@ def apply(session: Session, actor_id: str, command: c.Command, now: datetime) ->
     handler = _HANDLERS.get(type(command))
     if handler is None:
         raise Refused(f"Unknown command {command.name!r}.")
-    return _bump(handler(session, actor, command, now))
+    changed = handler(session, actor, command, now)
+    what = undo.describe(command, session, changed)
+    if what is not None:
+        changed = undo.remember(session, changed, actor.id, what)
+    return _bump(changed)
+
+
+@_handles(c.Undo)
+def _undo(session: Session, actor: Participant, cmd: c.Undo, now: datetime) -> Session:
+    return undo.take_back(session, actor, cmd)
 
 
 # --- helpers -----------------------------------------------------------------------------

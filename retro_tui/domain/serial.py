@@ -32,6 +32,7 @@ from retro_tui.domain.model import (
     Settings,
     Timer,
     Topic,
+    UndoRecord,
     Vote,
 )
 from retro_tui.domain.phases import Phase
@@ -139,7 +140,37 @@ def session_to_dict(s: Session) -> Json:
         "redacted_for": s.redacted_for,
         "problems": [{"id": p.id, "name": p.name} for p in s.problems],
         "problem_links": [[k.target, k.problem] for k in s.problem_links],
+        "undoable": [_undo_to_dict(u) for u in s.undoable],
     }
+
+
+def _undo_to_dict(u: UndoRecord) -> Json:
+    return {
+        "id": u.id,
+        "actor": u.actor,
+        "what": u.what,
+        "phase": u.phase.value,
+        "before": None if u.before is None else session_to_dict(u.before),
+        "after": None if u.after is None else session_to_dict(u.after),
+        "places": dict(u.places),
+    }
+
+
+def _undo_from(data: Any, where: str) -> UndoRecord:
+    r = _Reader(data, where)
+    parts = {
+        name: None if r.data.get(name) is None else session_from_dict(r.data[name])
+        for name in ("before", "after")
+    }
+    return UndoRecord(
+        id=r.text("id"),
+        actor=r.text("actor"),
+        what=r.text("what"),
+        phase=_enum(Phase, r.text("phase"), f"{where}.phase"),
+        before=parts["before"],
+        after=parts["after"],
+        places=r.typed_map("places", int),
+    )
 
 
 def _action_to_dict(a: ActionItem) -> Json:
@@ -397,6 +428,9 @@ def session_from_dict(data: Any) -> Session:
         redacted_for=r.opt_ident("redacted_for"),
         problems=_problems_from(r),
         problem_links=_links_from(r),
+        undoable=tuple(
+            _undo_from(x, f"session.undoable[{i}]") for i, x in enumerate(r.items("undoable"))
+        ),
     )
 
 

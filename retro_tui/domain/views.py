@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from retro_tui.domain.model import Card, Participant, Session, Vote
+from retro_tui.domain.undo import for_viewer
 
 
 def _redact_card(card: Card, viewer: str | None, *, revealed: bool, anonymous: bool) -> Card:
@@ -57,6 +58,7 @@ def view_for(session: Session, viewer: str | None) -> Session:
         # A face-down card's link would tell what it is about (the facilitator went back
         # to writing after linking it).
         problem_links=links,
+        undoable=for_viewer(session, viewer),
     )
 
 

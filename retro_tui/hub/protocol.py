@@ -82,7 +82,7 @@ def view_from_wire(data: Any) -> BoardView:
 
 # What differs between two viewers' copies of one revision (see domain/views.py), plus the
 # revision itself, which alone never makes a view worth sending again.
-_PER_VIEWER = ("cards", "votes", "roti", "redacted_for", "revision")
+_PER_VIEWER = ("cards", "votes", "roti", "redacted_for", "revision", "undoable")
 _EMPTIED: dict[str, Any] = {
     "cards": (),
     "participants": (),

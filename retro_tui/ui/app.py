@@ -11,13 +11,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from retro_tui.client import HubClient
 from retro_tui.clock import Clock, utc_now
 from retro_tui.domain.model import Session
+from retro_tui.ui.key_order import KeyGate
 from retro_tui.ui.ports import Launcher
 from retro_tui.ui.screens.board import BoardScreen
 from retro_tui.ui.screens.disconnected import DisconnectedDialog
@@ -54,8 +55,15 @@ class RetroApp(App[None]):
         self.connect = connect
         self.clock: Clock = clock or (launcher.clock if launcher is not None else utc_now)
         self.muted = muted
+        self.key_gate = KeyGate(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes go through the gate: each is handled after the one before."""
+        if not self.key_gate.holds(event):
+            await super().on_event(event)
 
     def on_mount(self) -> None:
+        self.key_gate.start()
         if self.client is not None:
             self._start_participant(self.client)
         elif self.connect is not None:

@@ -92,6 +92,7 @@ RULES: dict[str, KeyRule] = {
     "unlink_problem": _shared(P.GROUP, P.DISCUSS, facilitator=True),
     "mute": _shared(),
     "help": _shared(),
+    "undo": _shared(),
 }
 
 
@@ -114,6 +115,8 @@ def allowed(action: str, view: BoardView | None) -> bool:
         return False
     if action == "add_card" and phase is P.GROUP:
         return facilitator
+    if action == "undo":  # the viewer's own changes of this phase (the hub checks too)
+        return any(record.phase is phase for record in view.session.undoable)
     if action == "next_phase":
         return phase is not PHASE_ORDER[-1]
     if action == "previous_phase":
@@ -258,6 +261,14 @@ BOARD_BINDINGS: list[BindingType] = [
         tooltip="Who is here: release a seat, remove someone, lock joining",
     ),
     _b("b", "mute", "Bell on/off", "mute-bell", show=False),
+    _b(
+        "z,ctrl+z",
+        "undo",
+        "Undo",
+        "undo",
+        key_display="z",
+        tooltip="Take back your last delete, merge or take-out",
+    ),
     # Last in the footer: shown when the phase's own keys leave room (always on a
     # presenting board, which hides the keys for one's own cards).
     _b(
@@ -280,3 +291,9 @@ def copy_link_binding(action: str) -> Binding:
         id="copy-facilitator-link",
         tooltip="Copy your private facilitator link to the clipboard, without showing it",
     )
+
+
+def key_of(binding_id: str) -> str:
+    """The key a board binding shows, for hints that name it (declared once, above)."""
+    binding = next(b for b in BOARD_BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+    return binding.key_display or binding.key

@@ -6,8 +6,13 @@ problem comes back).
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from textual._styles_cache import StylesCache
 from textual.dom import DOMNode
+from textual.message_pump import MessagePump
+from textual.worker import Worker
 
 
 def release_closed_widgets_styles() -> None:
@@ -32,3 +37,44 @@ def forget_watches_of(node: DOMNode) -> None:
     watchers: dict[str, list[tuple[object, object]]] = getattr(node.app, "__watchers", {})
     for name, entries in watchers.items():
         watchers[name] = [(owner, callback) for owner, callback in entries if owner is not node]
+
+
+async def drained(pump: MessagePump) -> None:
+    """Return once `pump` has handled every message queued before the call (or closed).
+
+    Textual has no public "wait until this node caught up": `call_later` queues a
+    callback behind the messages already there, but a node that closes meanwhile drops
+    it, so this also returns when the node's own task (`MessagePump._task`) ends.
+    """
+    done = asyncio.Event()
+    if not pump.call_later(done.set):
+        return  # closed or closing: nothing more will be handled there
+    task: asyncio.Task[Any] | None = pump._task
+    waiter = asyncio.ensure_future(done.wait())
+    try:
+        await asyncio.wait(
+            [waiter] if task is None else [waiter, task], return_when=asyncio.FIRST_COMPLETED
+        )
+    finally:
+        waiter.cancel()
+
+
+async def drained_upwards(node: MessagePump) -> None:
+    """`drained` on `node`, then each parent in turn: a key or message posted to `node`
+    bubbles up through each of them (`Message._bubble_to`), ending at the app."""
+    current: MessagePump | None = node
+    while current is not None:
+        await drained(current)
+        current = current._parent
+
+
+async def finished(worker: Worker[Any]) -> None:
+    """Return when `worker` ends, however it ends (its errors are the app's to report).
+
+    Not `Worker.wait()`: it awaits the worker's task itself, so cancelling the waiter
+    (as `asyncio.wait(..., FIRST_COMPLETED)` callers do with the losers) would cancel
+    the worker too; `asyncio.wait` on `Worker._task` never does.
+    """
+    task: asyncio.Task[Any] | None = worker._task
+    if task is not None:
+        await asyncio.wait([task])

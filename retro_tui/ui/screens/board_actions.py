@@ -26,6 +26,7 @@ from retro_tui.domain.phases import Phase
 from retro_tui.domain.problems import PROBLEM_NAME_MAX
 from retro_tui.domain.views import BoardView
 from retro_tui.export import default_export_name, session_markdown
+from retro_tui.ui.keys import key_of
 from retro_tui.ui.screens.action_dialog import ActionDialog, ActionFields
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.choice_dialog import ChoiceDialog
@@ -87,6 +88,15 @@ class BoardActions(Screen[None]):
     def send_soon(self, command: c.Command) -> None:
         """Send without blocking the screen; commands still reach the hub in key order."""
         self.run_worker(self.send(command), group="commands")
+
+    async def send_undoable(self, command: c.Command, done: str) -> None:
+        """Send a change that can be taken back, and say how in the confirmation."""
+        if await self.send(command):
+            self.notify(
+                f"{done}. [@click=screen.undo]Undo[/] ({key_of('undo')})",
+                title="Done",
+                timeout=8,
+            )
 
     def disconnected(self, reason: str) -> None:
         if isinstance(self.app.screen, DisconnectedDialog):
@@ -212,7 +222,7 @@ class BoardActions(Screen[None]):
             ConfirmDialog(f"Delete this card?\n\n{_preview(card.text, 200)}", yes="Delete")
         )
         if sure:
-            await self.send(c.DeleteCard(card=card.id))
+            await self.send_undoable(c.DeleteCard(card=card.id), "Card deleted")
 
     async def _move(self, card: Card, column: str) -> None:
         if await self.send(c.MoveCard(card=card.id, column=column)):
@@ -272,7 +282,7 @@ class BoardActions(Screen[None]):
         if source == item.id:
             self.notify("Pick a different card or topic to group with.", severity="warning")
             return
-        await self.send(c.Merge(source=source, target=item.id))
+        await self.send_undoable(c.Merge(source=source, target=item.id), "Cards grouped")
 
     def action_cancel_group(self) -> None:
         self.grouping = None
@@ -299,7 +309,7 @@ class BoardActions(Screen[None]):
             return
         card = await self._pick_card(item, "take out of the topic", any_author=True)
         if card is not None:
-            await self.send(c.Unmerge(card=card.id))
+            await self.send_undoable(c.Unmerge(card=card.id), "Card taken out of the topic")
 
     # --- votes --------------------------------------------------------------------------------
     def action_vote(self) -> None:
@@ -380,7 +390,9 @@ class BoardActions(Screen[None]):
         session = self.view.session
         dialog = notes_dialog(_preview(session.target_title(target)), session.notes.get(target, ""))
         text = await self.app.push_screen_wait(dialog)
-        if text is not None:
+        if text is not None and not text and session.notes.get(target):
+            await self.send_undoable(c.SetNotes(target=target, text=text), "Notes deleted")
+        elif text is not None:
             await self.send(c.SetNotes(target=target, text=text))
 
     @work(group="dialogs")
@@ -443,7 +455,16 @@ class BoardActions(Screen[None]):
         if await self.app.push_screen_wait(
             ConfirmDialog(f"Delete “{_preview(item.text)}”?", yes="Delete")
         ):
-            await self.send(c.DeleteAction(action=item.id))
+            await self.send_undoable(c.DeleteAction(action=item.id), "Action item deleted")
+
+    # --- taking a change back ------------------------------------------------------------------
+    @work(group="commands")
+    async def action_undo(self) -> None:
+        """Undo this person's latest change of this phase (the hub decides if it may)."""
+        mine = self.view.session.undoable if self.view else ()
+        what = mine[-1].what if mine else ""
+        if await self.send(c.Undo()) and what:
+            self.notify(f"Undone: {what.lower()}.", timeout=4, markup=False)
 
     # --- close ---------------------------------------------------------------------------------
     def action_roti(self, score: int) -> None:

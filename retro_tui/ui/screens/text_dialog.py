@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -20,8 +20,21 @@ from retro_tui.domain.problems import PROBLEM_NAME_MAX
 from retro_tui.ui.workarounds import forget_watches_of
 
 
+def joins_characters(character: str | None) -> bool:
+    """Whether a typed character is one that holds an emoji sequence together: the
+    zero-width (non-)joiner and the tag characters of flags like 🏴󠁧󠁢󠁳󠁣󠁴󠁿."""
+    if character is None or len(character) != 1:
+        return False
+    return character in "\u200c\u200d" or 0xE0020 <= ord(character) <= 0xE007F
+
+
 class PlainEditor(TextArea):
-    """A TextArea where ctrl+j adds a line, since enter saves the dialog; ctrl+a selects all."""
+    """A TextArea where ctrl+j adds a line, since enter saves the dialog; ctrl+a selects all.
+
+    It also keeps joiners: Textual counts U+200D unprintable (`Key.is_printable`), so
+    TextArea dropped it and a family emoji typed in a browser (👨‍👩‍👧, sent as
+    separate keys) was saved as three people. Card text keeps them; names drop them.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+j", "newline", "New line", id="editor-newline"),
@@ -30,6 +43,13 @@ class PlainEditor(TextArea):
 
     def action_newline(self) -> None:
         self.insert("\n")
+
+    def on_key(self, event: events.Key) -> None:
+        if joins_characters(event.character) and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            assert event.character is not None
+            self.replace(event.character, *self.selection)
 
     def on_unmount(self) -> None:
         forget_watches_of(self)
