@@ -65,6 +65,14 @@ class FolderAdvisor:
             self._scores, self._note = best_scores()
         return self._scores
 
+    def warm(self, session: Session) -> None:
+        """Read the folder, load the model and embed the known problems ahead of the first
+        selection, so moving through the board never waits on them."""
+        with self._lock:
+            known = known_problems([*self._other_retros(session), session], session.team)
+            texts = [text for problem in known for text in problem.texts()]
+            self._scorer()(["warm-up"], texts)
+
     def known(self, session: Session) -> list[KnownProblem]:
         """The team's known problems, this retro's links included."""
         with self._lock:

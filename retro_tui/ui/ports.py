@@ -32,6 +32,9 @@ class ProblemAdvisor(Protocol):
 
     def advise(self, session: Session, target: str) -> Advice: ...
 
+    def warm(self, session: Session) -> None:
+        """Do the slow part (the folder, the model) before the first `advise`."""
+
 
 class Launcher(Protocol):
     catalog: FormatCatalog

@@ -8,6 +8,7 @@ so a participant never sees the facilitator's keys.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -163,6 +164,7 @@ class BoardScreen(BoardActions):
         self.client = client
         self.advisor = advisor  # the facilitator's side only: suggestions of known problems
         self._advised: tuple[object, ...] | None = None  # what the shown advice was for
+        self._warming = False
         self.clock = clock
         self.exporter = exporter
         self.followup = followup  # the app can open the action items and insights screens
@@ -240,6 +242,10 @@ class BoardScreen(BoardActions):
             pane.view = view  # type: ignore[attr-defined]
         self._refresh_keys_if_changed()
         self.view_arrived()
+        if self.advisor is not None and view.is_facilitator and not self._warming:
+            # From the hub's view, never a key: the key gate does not wait for it.
+            self._warming = True
+            self.run_worker(self._warm(session), group="problem-warm")
         self.update_problem_hints()
 
     def _refresh_keys_if_changed(self) -> None:
@@ -343,6 +349,11 @@ class BoardScreen(BoardActions):
             return
         self._advised = key
         self._advise(session, target)
+
+    async def _warm(self, session: Session) -> None:
+        assert self.advisor is not None
+        with contextlib.suppress(Exception):  # the first `advise` says what is wrong
+            await asyncio.to_thread(self.advisor.warm, session)
 
     @work(exclusive=True, group="problem-hints")
     async def _advise(self, session: Session, target: str) -> None:
