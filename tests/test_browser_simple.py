@@ -162,8 +162,9 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
         await laptop.get_by_text("Bob's fixed card").wait_for()
         await laptop.get_by_role("button", name="Move to Bad: Bob's fixed card").click()
         await _until(
-            lambda: [x.column for x in hub.session.cards if x.text == "Bob's fixed card"]
-            == ["bad"],
+            lambda: (
+                [x.column for x in hub.session.cards if x.text == "Bob's fixed card"] == ["bad"]
+            ),
             "the card moved",
         )
         await laptop.get_by_role("button", name="Delete card: Bob's fixed card").click()
@@ -271,10 +272,13 @@ async def test_chinese_typed_through_an_input_method_and_pasted_text_arrive_inta
 
 
 async def test_an_anonymous_retro_shows_no_author_on_any_simple_page(tmp_path: Path) -> None:
-    async with live_retro(tmp_path, anonymous=True, default_page="simple") as (
-        hub,
-        server,
-    ), chromium() as browser:
+    async with (
+        live_retro(tmp_path, anonymous=True, default_page="simple") as (
+            hub,
+            server,
+        ),
+        chromium() as browser,
+    ):
         fac = await _facilitator(hub)
         await fac.send(c.GoToPhase(phase="write"))
         _, ann = await _open(browser, server.participant_url, PHONE)

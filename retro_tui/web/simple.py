@@ -131,9 +131,7 @@ def routes(server: RetroWebServer) -> list[web.AbstractRouteDef]:
             return web.Response(text="There is no such page.", status=404)
         headers = {"Location": "../", "Cache-Control": "no-store"}
         response = web.Response(status=303, headers=headers)
-        response.set_cookie(
-            PAGE_COOKIE, kind, max_age=365 * 24 * 3600, path="/", samesite="Strict"
-        )
+        response.set_cookie(PAGE_COOKIE, kind, max_age=365 * 24 * 3600, path="/", samesite="Strict")
         return response
 
     async def socket(request: web.Request) -> web.StreamResponse:
