@@ -509,7 +509,14 @@ class RetroWebServer(Server):
     def _page(self) -> web.Response:
         """Render the terminal page, allowing only this server's own resources."""
         nonce = secrets.token_urlsafe(16)
-        body = self._templates["index"].substitute(title=html.escape(self.title), nonce=nonce)
+        switch = (
+            '<a class="switch" href="page/simple">Simple page (phones, screen readers)</a>'
+            if self.pages is not None
+            else ""
+        )
+        body = self._templates["index"].substitute(
+            title=html.escape(self.title), nonce=nonce, switch=switch
+        )
         return _html(body, status=200, policy=_PAGE_POLICY.format(nonce=nonce))
 
     def _notice(self, message: str, *, status: int) -> web.Response:

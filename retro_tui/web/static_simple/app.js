@@ -169,7 +169,10 @@
     }
     const focusKey = document.activeElement && document.activeElement.dataset.key;
     if (s.phase !== shownPhase || view.you !== shownYou) {
-      if (shownPhase !== null) say("The retro moved on: " + PHASE_TITLE[s.phase] + ".");
+      if (shownPhase !== null) {
+        say("The retro moved on: " + PHASE_TITLE[s.phase] + ".");
+        showStatus("", "");
+      }
       editing = null;
       lastCounts = null;
       shownPhase = s.phase;
@@ -185,7 +188,12 @@
 
   function renderPhases(phase) {
     const items = PHASES.map(([key, title]) =>
-      h("li", { "aria-current": key === phase ? "step" : false, class: key === phase ? "-now" : "" }, title),
+      h(
+        "li",
+        { "aria-current": key === phase ? "step" : false, class: key === phase ? "-now" : "" },
+        title,
+        key === phase ? h("span", { class: "visually-hidden" }, " (now)") : null,
+      ),
     );
     $("phases").replaceChildren(...items);
   }
@@ -510,12 +518,18 @@
 
   function updateActions() {
     const rows = session().actions.map((action) => {
-      const missing = [["owner", action.owner], ["due date", action.due], ["metric", action.metric]].filter(([, v]) => !v).map(([k]) => k);
+      const parts = [
+        ["owner", "Owner: ", action.owner],
+        ["due date", "Due: ", action.due],
+        ["metric", "Metric: ", action.metric],
+      ];
+      const missing = parts.filter(([, , value]) => !value).map(([name]) => name);
+      const smart = parts.filter(([, , value]) => value).map(([, label, value]) => label + value);
       return h(
         "li",
         {},
         h("p", { class: "text" }, action.text),
-        h("p", { class: "meta" }, [action.owner && "Owner: " + action.owner, action.due && "Due: " + action.due, action.metric && "Metric: " + action.metric].filter(Boolean).join(" · ")),
+        smart.length ? h("p", { class: "meta" }, smart.join(" · ")) : null,
         missing.length ? h("p", { class: "flag" }, "Not SMART: no " + missing.join(", ")) : null,
       );
     });
@@ -567,7 +581,7 @@
     const left = timer.deadline ? Math.max(0, (Date.parse(timer.deadline) - Date.now()) / 1000) : timer.remaining;
     const whole = Math.ceil(left);
     timerLine.hidden = false;
-    timerLine.textContent = "Time left: " + Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0") + (timer.deadline ? "" : " (paused)");
+    timerLine.textContent = "Time left: " + Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0") + (timer.deadline ? "" : whole >= timer.duration ? " (not started)" : " (paused)");
     const mark = timer.deadline && whole <= 0 ? "up" : timer.deadline && whole <= 60 ? "minute" : "";
     if (mark && mark !== warned) say(mark === "up" ? "Time is up." : "One minute left.", true);
     warned = mark;
