@@ -137,7 +137,9 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
         await phone.get_by_label("One word for how you arrive").fill("curious")
         await phone.get_by_label("4 good").check()
         await phone.get_by_role("button", name="Check in").click()
-        await laptop.get_by_text("Ann: curious · mood 4 of 5").wait_for()
+        await phone.get_by_text("You: curious · mood 4 of 5").wait_for()
+        await laptop.get_by_text("1 of 3 checked in.").wait_for()
+        assert "curious" not in await laptop.content()  # the facilitator's to read
         await _axe(phone, "check-in")
         await _shot(phone, shots, "phone-checkin")
 
@@ -284,7 +286,11 @@ async def test_an_anonymous_retro_shows_no_author_on_any_simple_page(tmp_path: P
         _, ann = await _open(browser, server.participant_url, PHONE)
         _, bob = await _open(browser, server.participant_url, LAPTOP)
         received: list[str] = []
-        bob.on("websocket", lambda ws: ws.on("framereceived", received.append))
+
+        def keep(frame: str | bytes) -> None:
+            received.append(frame if isinstance(frame, str) else frame.decode())
+
+        bob.on("websocket", lambda ws: ws.on("framereceived", keep))
         await bob.reload()
         await _join(ann, "Ann")
         await _join(bob, "Bob")

@@ -19,6 +19,7 @@
   const PHASE_TITLE = Object.fromEntries(PHASES);
   const MOODS = ["1 very low", "2 low", "3 okay", "4 good", "5 great"];
   const ROTI = ["1 waste of time", "2", "3 fair", "4", "5 excellent"];
+  const CHECKED_IN = "(checked in)"; // domain/views.py: a check-in this seat may not read
 
   const $ = (id) => document.getElementById(id);
   let socket = null;
@@ -271,14 +272,19 @@
         if (answer.t === "ack") showStatus("You checked in.", "ok");
       });
     });
-    return [h("h2", {}, "Check-in"), form, h("h3", {}, "Check-ins so far"), h("ul", { id: "checkins", class: "items" })];
+    return [h("h2", {}, "Check-in"), form, h("h3", {}, "Check-ins"), h("p", { id: "checkin-count" }), h("ul", { id: "checkins", class: "items" })];
   }
 
   function updateCheckin() {
-    const rows = session()
-      .participants.filter((p) => p.checkin_word || p.mood)
-      .map((p) => h("li", {}, h("strong", {}, p.name || "Someone"), ": " + (p.checkin_word || "—") + (p.mood ? " · mood " + p.mood + " of 5" : "")));
-    $("checkins").replaceChildren(...(rows.length ? rows : [h("li", {}, "Nobody has checked in yet.")]));
+    // The view holds only the check-ins this seat may read; others say "(checked in)".
+    const everyone = session().participants;
+    const answered = everyone.filter((p) => p.checkin_word || p.mood);
+    const readable = answered.filter((p) => p.checkin_word !== CHECKED_IN);
+    const rows = readable.map((p) =>
+      h("li", {}, h("strong", {}, p.id === view.you ? "You" : p.name), ": " + (p.checkin_word || "—") + (p.mood ? " · mood " + p.mood + " of 5" : "")),
+    );
+    $("checkin-count").textContent = answered.length + " of " + everyone.length + " checked in.";
+    $("checkins").replaceChildren(...rows);
   }
 
   function updateReview() {
