@@ -28,9 +28,8 @@ class JoinScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="join", classes="dialog"):
-            yield Static(
-                Text("Join the retro", style="bold"), classes="dialog-title", id="join-title"
-            )
+            yield Static(Text("Join the retro", style="bold"), classes="dialog-title")
+            yield Static("", id="join-retro-name", markup=False)
             yield Static(
                 "The others see this name (never on cards in an anonymous retro).",
                 classes="dialog-hint",
@@ -51,8 +50,7 @@ class JoinScreen(Screen[None]):
             view = await self.client.next_view()
         except ConnectionError:
             return
-        title = Text.assemble("Join ", (f"“{view.session.title}”", "bold"))
-        self.query_one("#join-title", Static).update(title)
+        self.query_one("#join-retro-name", Static).update(Text(f"“{view.session.title}”"))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#join-button")
