@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from support import env_app_command, serving
-from support.browser import chromium
+from support.browser import RECORD_CSP_VIOLATIONS, chromium
 
 from retro_tui.client import LocalClient
 from retro_tui.domain import commands as c
@@ -85,9 +85,33 @@ async def _facilitator(hub: Hub) -> LocalClient:
 async def _open(browser: Browser, url: str, device: dict[str, Any]) -> tuple[BrowserContext, Page]:
     context = await browser.new_context(**device)
     page = await context.new_page()
+    await page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.on("pageerror", lambda error: pytest.fail(f"page error: {error}"))
+    page.on("request", lambda request: REQUESTS.setdefault(id(page), []).append(request.url))
     await page.goto(url)
     return context, page
+
+
+REQUESTS: dict[int, list[str]] = {}
+TOO_SMALL = """
+    [...document.querySelectorAll("button, input, textarea, a")]
+        .filter((el) => el.offsetParent !== null && !el.closest(".skip"))
+        .map((el) => [el.textContent || el.id, el.getBoundingClientRect()])
+        .filter(([, box]) => box.height < 44 || box.width < 24)
+        .map(([name, box]) => `${name} ${box.width}x${box.height}`)
+"""
+
+
+async def _fits(page: Page, width: int) -> None:
+    """At `width` CSS pixels (a 320 px phone, or 640 at 200 % zoom) nothing scrolls
+    sideways, and every control is a target of at least 44 px."""
+    before = page.viewport_size
+    await page.set_viewport_size({"width": width, "height": 800})
+    overflow = await page.evaluate("document.documentElement.scrollWidth - innerWidth")
+    assert overflow <= 0, f"{overflow} px scroll sideways at {width} px"
+    assert await page.evaluate(TOO_SMALL) == []
+    if before is not None:
+        await page.set_viewport_size(before)
 
 
 async def _join(page: Page, name: str) -> None:
@@ -174,6 +198,8 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
         await phone.get_by_role("button", name="I'm done").click()
         await laptop.get_by_text("1 of 2 done.").wait_for()
         await _axe(phone, "write")
+        await _fits(phone, 320)
+        await _fits(laptop, 640)
         await _axe(laptop, "write (laptop)")
         await _shot(phone, shots, "phone-write")
         await _shot(laptop, shots, "laptop-write")
@@ -193,6 +219,7 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
         await laptop.get_by_text("You have used 1 of 5 votes.").wait_for()
         assert await laptop.get_by_text("Your votes: 2").count() == 0  # Ann's stay hers
         await _axe(phone, "vote")
+        await _fits(phone, 320)
         await _shot(phone, shots, "phone-vote")
 
         # Discuss: the current topic and its notes, live
@@ -224,6 +251,10 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
         await _axe(laptop, "close (laptop)")
         await _shot(phone, shots, "phone-close")
         await _shot(laptop, shots, "laptop-close")
+        for page in (phone, laptop):
+            assert await page.evaluate("window.__cspViolations") == []
+            elsewhere = [u for u in REQUESTS[id(page)] if not u.startswith(server.public_url)]
+            assert [u for u in elsewhere if not u.startswith(("blob:", "data:"))] == []
         tree = await phone.locator("body").aria_snapshot()
         assert 'heading "Close"' in tree
         await laptop_context.close()
