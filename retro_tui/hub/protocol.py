@@ -126,6 +126,8 @@ class ViewEncoder:
         self._people_whole: list[str] = []
         self._people_public: list[str] = []
         self._people_same = True
+        self._online_set: frozenset[str] | None = None
+        self._online_json = "[]"
 
     def _prepare(self, session: Session) -> None:
         self._stub = stub = session.with_changes(**_EMPTIED)
@@ -190,14 +192,33 @@ class ViewEncoder:
         if session is not self._session:
             self._prepare(session)
         assert self._stub is not None
-        wire = view_to_wire(view_of(self._stub))
-        mine = wire.pop("session")
-        revision = mine.pop("revision")
-        del mine["cards"]
-        del mine["participants"]
+        view = view_of(self._stub)
+        mine = view.session
+        revision = mine.revision
         people = self._people_for(session, viewer)
-        rest = _dumps({key: mine[key] for key in _PER_VIEWER if key in mine})
-        outer = _dumps(wire)
+        # The per-viewer keys as `session_to_dict` spells them (not the whole stub again).
+        rest = _dumps(
+            {
+                "votes": [[vote.voter, vote.target] for vote in mine.votes],
+                "roti": dict(mine.roti),
+                "redacted_for": mine.redacted_for,
+            }
+        )
+        if view.online is not self._online_set:  # the hub keeps one set until presence changes
+            self._online_set, self._online_json = view.online, _dumps(sorted(view.online))
+        outer = "".join(
+            (
+                '{"you":',
+                _dumps(view.you),
+                ',"online":',
+                self._online_json,
+                ',"problem":',
+                _dumps(view.problem),
+                ',"presenting":',
+                "true" if view.presenting else "false",
+                "}",
+            )
+        )
         own, public = self._own, self._public
         cards = ",".join(
             own[i] if author == viewer else public[i] for i, author in enumerate(self._authors)
