@@ -337,3 +337,38 @@ async def test_an_anonymous_retro_shows_no_author_on_any_simple_page(tmp_path: P
         assert views and authors <= {"", views[-1]["you"]}, "an author reached Bob's browser"
         assert all(ann_id not in json.dumps(v["session"]["cards"]) for v in views)
         await fac.close()
+
+
+async def test_a_keyboard_alone_joins_writes_and_votes(tmp_path: Path) -> None:
+    async with live_retro(tmp_path, default_page="simple") as (hub, server), chromium() as browser:
+        fac = await _facilitator(hub)
+        await fac.send(c.GoToPhase(phase="write"))
+        _, page = await _open(browser, server.participant_url, LAPTOP)
+        await page.get_by_label("Your name").wait_for()
+        await page.keyboard.press("Tab")  # the skip link comes first
+        assert await page.evaluate("document.activeElement.textContent") == "Skip to the board"
+        await page.get_by_label("Your name").focus()
+        await page.keyboard.type("Kim")
+        await page.keyboard.press("Enter")
+        box = page.get_by_label("New card for “Good”")
+        await box.wait_for()
+        await box.focus()
+        await page.keyboard.type("Typed without a mouse")
+        await page.keyboard.press("Tab")
+        assert await page.evaluate("document.activeElement.textContent") == "Add card"
+        await page.keyboard.press("Enter")
+        await _until(lambda: len(hub.session.cards) == 1, "the card")
+        for _ in range(2):
+            await fac.send(c.NextPhase())
+        vote = page.get_by_role("button", name="Vote for: Typed without a mouse")
+        await vote.focus()
+        await page.keyboard.press("Space")
+        await page.get_by_text("You have used 1 of 5 votes.").wait_for()
+        # The list was drawn again with the new count; the keyboard stays where it was.
+        assert (
+            await page.evaluate("document.activeElement.dataset.key")
+            == f"vote-{hub.session.cards[0].id}"
+        )
+        await page.keyboard.press("Space")
+        await _until(lambda: len(hub.session.votes) == 2, "two votes")
+        await fac.close()

@@ -19,6 +19,7 @@ from support import env_app_command, serving
 from retro_tui.client import LocalClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Role
+from retro_tui.hosting import HostOptions, LiveSession
 from retro_tui.hub.hub import Hub
 from retro_tui.page_client import HubPages
 from retro_tui.web import RetroWebServer
@@ -253,3 +254,17 @@ async def test_a_browser_holds_three_tabs_of_either_kind_and_no_more(
         assert (await answer(again, "view"))["t"] == "view"
         for tab in [*tabs[1:], again]:
             await tab.close()
+
+
+async def test_the_page_option_of_host_and_serve_sets_what_the_link_opens() -> None:
+    hub = Hub(MemoryStore(), make_session(), clock=FakeClock())
+    live = LiveSession(hub, HostOptions(port=0, page="simple"))
+    await live.start()
+    try:
+        async with browser() as laptop:
+            await joined(laptop, live.participant_url)
+            async with laptop.get(live.participant_url.split("?")[0]) as response:
+                assert "simple/app.js" in await response.text()
+    finally:
+        await live.stop()
+        await hub.close()
