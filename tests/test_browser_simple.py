@@ -86,6 +86,7 @@ async def _open(browser: Browser, url: str, device: dict[str, Any]) -> tuple[Bro
     context = await browser.new_context(**device)
     page = await context.new_page()
     await page.add_init_script(RECORD_CSP_VIOLATIONS)
+    await page.add_init_script(RECORD_ANNOUNCEMENTS)
     page.on("pageerror", lambda error: pytest.fail(f"page error: {error}"))
     page.on("request", lambda request: REQUESTS.setdefault(id(page), []).append(request.url))
     await page.goto(url)
@@ -93,6 +94,24 @@ async def _open(browser: Browser, url: str, device: dict[str, Any]) -> tuple[Bro
 
 
 REQUESTS: dict[int, list[str]] = {}
+RECORD_ANNOUNCEMENTS = """
+    window.__said = [];
+    document.addEventListener("DOMContentLoaded", () => {
+        for (const id of ["announce", "urgent"]) {
+            const region = document.getElementById(id);
+            if (!region) continue; // the terminal page has no live regions
+            new MutationObserver(() => region.textContent && window.__said.push(region.textContent))
+                .observe(region, { childList: true, characterData: true, subtree: true });
+        }
+    });
+"""
+
+
+async def _said(page: Page, text: str) -> None:
+    """Wait until a live region has announced `text` (what a screen reader speaks)."""
+    await page.wait_for_function("(text) => window.__said.includes(text)", arg=text)
+
+
 TOO_SMALL = """
     [...document.querySelectorAll("button, input, textarea, a")]
         .filter((el) => el.offsetParent !== null && !el.closest(".skip"))
@@ -181,6 +200,7 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
             await phone.locator(f"#facedown-{column}", has_text="1 face-down card").wait_for()
         await laptop.locator("#facedown-good", has_text="1 face-down card").wait_for()
         assert "pairing" not in await phone.content()  # face-down text never reaches it
+        await _said(phone, "Someone added a card to Bad.")
         # Bob edits, moves and deletes his own cards
         await laptop.get_by_role("button", name="Edit card: Bob's typo").click()
         await laptop.get_by_label("Card text").fill("Bob's fixed card")
@@ -208,6 +228,7 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
         await fac.send(c.NextPhase())
         await phone.get_by_text(MARKUP_CARD.replace("\x1b", "␛")).wait_for()
         await _axe(phone, "group")
+        await _said(phone, "The retro moved on: Group.")
 
         # Vote: within the budget, totals hidden until the vote ends
         await fac.send(c.NextPhase())
@@ -297,10 +318,9 @@ async def test_chinese_typed_through_an_input_method_and_pasted_text_arrive_inta
         await page.keyboard.press("Control+V")
         assert await paste_box.input_value() == pasted
         await page.get_by_role("button", name="Add card").nth(1).click()
-        await _until(lambda: len(hub.session.cards) == 2, "the pasted card")
+        await page.get_by_text(pasted).wait_for()  # views show only what is on disk
         saved = SessionStore(tmp_path / "sessions").load(hub.session.id)
         assert [x.text for x in saved.cards] == [composed, pasted]
-        await page.get_by_text(pasted).wait_for()
         await fac.close()
 
 
@@ -371,4 +391,8 @@ async def test_a_keyboard_alone_joins_writes_and_votes(tmp_path: Path) -> None:
         )
         await page.keyboard.press("Space")
         await _until(lambda: len(hub.session.votes) == 2, "two votes")
+        await fac.send(c.TimerStart(minutes=1))
+        await _said(page, "One minute left.")
+        await fac.send(c.TimerStart(minutes=0.02))
+        await _said(page, "Time is up.")
         await fac.close()
