@@ -396,3 +396,19 @@ async def test_a_keyboard_alone_joins_writes_and_votes(tmp_path: Path) -> None:
         await fac.send(c.TimerStart(minutes=0.02))
         await _said(page, "Time is up.")
         await fac.close()
+
+
+async def test_the_facilitator_link_may_use_the_simple_page_to_run_the_phases(
+    tmp_path: Path,
+) -> None:
+    async with live_retro(tmp_path) as (hub, server), chromium() as browser:
+        _, page = await _open(browser, server.facilitator_url, LAPTOP)
+        assert await page.locator("#terminal").count() == 1  # the terminal board by default
+        await page.goto(f"{server.public_url}/page/simple")
+        await page.get_by_label("Your name").fill("Fran")
+        await page.get_by_role("button", name="Join").click()
+        await page.get_by_text("You are Fran (facilitator).").wait_for()
+        await page.get_by_role("button", name="Next phase").click()
+        await _until(lambda: hub.session.phase.value == "review", "the next phase")
+        await page.get_by_role("heading", name="Review last retro's actions").wait_for()
+        await _axe(page, "facilitator")
