@@ -22,6 +22,7 @@ from retro_tui.domain.model import (
 )
 from retro_tui.domain.phases import PHASE_ORDER, Phase
 from retro_tui.domain.text import make_visible
+from retro_tui.domain.views import CHECKED_IN
 
 __all__ = ["default_export_name", "escape_inline", "escape_lines", "session_markdown"]
 
@@ -167,7 +168,11 @@ class _Notes:
     def checkin(self) -> None:
         if self.anonymous:
             return
-        answered = [p for p in self.s.participants if p.checkin_word or p.mood is not None]
+        answered = [
+            p
+            for p in self.s.participants
+            if (p.checkin_word and p.checkin_word != CHECKED_IN) or p.mood is not None
+        ]
         if not answered:
             return
         self.heading(2, "Check-in")

@@ -136,11 +136,11 @@ def session_to_dict(s: Session) -> Json:
         "revision": s.revision,
         "next_id": s.next_id,
         "redacted_for": s.redacted_for,
-        "undoable": [_undo_to_dict(u) for u in s.undoable],
+        "undoable": [undo_to_dict(u) for u in s.undoable],
     }
 
 
-def _undo_to_dict(u: UndoRecord) -> Json:
+def undo_to_dict(u: UndoRecord) -> Json:
     return {
         "id": u.id,
         "actor": u.actor,

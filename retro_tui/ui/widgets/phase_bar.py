@@ -15,9 +15,14 @@ def phase_bar_text(current: Phase, *, level: int = 0) -> Text:
     """`Check-in? › Review? › [Write] › Group …`; optional phases end in `?`.
 
     `level` trades words for width: 0 full labels, 1 short labels and tight separators,
-    2 only the current phase spelled out and the others by their first letters.
+    2 only the current phase spelled out and the others by their first letters, 3 (a
+    phone) only the current phase and where it is: `Write 3/8`.
     """
     text = Text()
+    if level >= 3:
+        text.append(f" {current.label} ", style="bold reverse")
+        text.append(f"{current.order + 1}/{len(PHASE_ORDER)}", style="dim")
+        return text
     separator = " › " if level == 0 else "›"
     for index, phase in enumerate(PHASE_ORDER):
         if index:
@@ -46,8 +51,8 @@ class PhaseBar(Widget):
     phase: reactive[Phase] = reactive(Phase.CHECKIN)
 
     def render(self) -> Text:
-        for level in (0, 1):
+        for level in (0, 1, 2):
             text = phase_bar_text(self.phase, level=level)
             if text.cell_len <= self.size.width:
                 return text
-        return phase_bar_text(self.phase, level=2)
+        return phase_bar_text(self.phase, level=3)
