@@ -348,7 +348,7 @@ class BoardActions(Screen[None]):
             await self._edit_action(item.id, fields)
 
     async def _edit_action(self, action_id: str, fields: ActionFields) -> None:
-        await self.send(
+        edited = await self.send(
             c.EditAction(
                 action=action_id,
                 text=fields.text,
@@ -357,6 +357,16 @@ class BoardActions(Screen[None]):
                 metric=fields.metric,
             )
         )
+        if edited:
+            await self.send(
+                c.SetMeasure(
+                    action=action_id,
+                    baseline=fields.baseline,
+                    target=fields.target,
+                    direction=fields.direction,
+                    decision=fields.decision,
+                )
+            )
 
     @work(group="dialogs")
     async def action_add_action(self) -> None:
@@ -364,7 +374,14 @@ class BoardActions(Screen[None]):
         if fields is not None:
             await self.send(
                 c.AddAction(
-                    text=fields.text, owner=fields.owner, due=fields.due, metric=fields.metric
+                    text=fields.text,
+                    owner=fields.owner,
+                    due=fields.due,
+                    metric=fields.metric,
+                    baseline=fields.baseline,
+                    target=fields.target,
+                    direction=fields.direction,
+                    decision=fields.decision,
                 )
             )
 
