@@ -261,11 +261,11 @@ class Opening:
 
 
 def carried_numbers(fmt: RetroFormat, previous: tuple[TeamNumber, ...]) -> Opening:
-    """Last retro's numbers as this retro's rows (their values become "last retro", this
-    retro's are still to come), the format's readiness checklist, and the Data step on
-    when either exists or the format asks for it."""
+    """Last retro's numbers as this retro's rows (their values become "last retro"; this
+    retro's value and period are still to come), the format's readiness checklist, and
+    the Data step on when either exists or the format asks for it."""
     checks = tuple(ReadinessCheck(text) for text in fmt.readiness)
     numbers = tuple(
-        TeamNumber(name=n.name, unit=n.unit, period=n.period, previous=n.value) for n in previous
+        TeamNumber(name=n.name, unit=n.unit, previous=n.value) for n in previous
     )
     return Opening(numbers, checks, bool(fmt.data_step or checks or numbers))

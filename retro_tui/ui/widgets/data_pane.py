@@ -53,14 +53,12 @@ class DataPane(TablePane):
         session = view.session
         entered = sum(1 for n in session.numbers if n.value is not None)
         if session.numbers:
-            intro = Text.assemble(("The team's numbers", "bold"))
-            intro.append(f": {entered} of {len(session.numbers)} entered for this retro.")
+            intro = Text.assemble((f"{entered} of {len(session.numbers)} numbers", "bold"))
+            intro.append(" entered for this retro.")
         else:
             intro = Text("No numbers yet.")
-        if view.is_facilitator:
-            intro.append(" a adds · e changes · d deletes", style="dim")
-            if session.readiness:
-                intro.append(" · y / n: was it true before the work started?", style="dim")
+        if view.is_facilitator and session.readiness:
+            intro.append(" Checks: y was true, n was not, before the work started.", style="dim")
         self._intro.update(intro)
         rows = [(NUMBER_PREFIX + n.name, number_row(n)) for n in session.numbers]
         rows += [(f"{CHECK_PREFIX}{i}", check_row(x)) for i, x in enumerate(session.readiness)]
@@ -75,14 +73,12 @@ class DataPane(TablePane):
             detail.update(Text("Bring the numbers: a adds one.", style="dim"))
             return
         if key.startswith(CHECK_PREFIX):
-            ready = sum(1 for x in view.session.readiness if x.ready)
-            detail.update(
-                Text(
-                    f"Readiness: {ready} of {len(view.session.readiness)} checks were true "
-                    "before the work started.",
-                    style="dim",
-                )
-            )
+            checks = view.session.readiness
+            index = int(key.removeprefix(CHECK_PREFIX))
+            text = Text.assemble((checks[index].text, "bold") if index < len(checks) else "")
+            ready = sum(1 for x in checks if x.ready)
+            text.append(f"\n{ready} of {len(checks)} checks true before the work started.")
+            detail.update(text)
             return
         name = key.removeprefix(NUMBER_PREFIX)
         number = next((n for n in view.session.numbers if n.name == name), None)

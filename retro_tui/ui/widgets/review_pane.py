@@ -110,7 +110,7 @@ def measure_line(session: Session, entry: ReviewItem) -> Text:
 class ReviewPane(TablePane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            [("Action", None), ("Owner", 10), ("Age", 20), ("Result", 14), ("Decision", 14)],
+            [("Action", None), ("Owner", 10), ("Age", 18), ("Result", 16), ("Decision", 14)],
             prefix="review",
             id=id,
         )
