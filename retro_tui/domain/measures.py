@@ -13,6 +13,7 @@ Pure values and functions: no I/O and no clock; dates arrive as ISO strings.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,6 +28,9 @@ UNIT_MAX = 20
 PERIOD_MAX = 40
 NUMBER_NAME_MAX = 60
 READINESS_MAX = 20  # checks in one checklist
+
+
+_NUMBER_SHAPE = re.compile(r"[-+]?[\d.,]*\d[\d.,]*(e[-+]?\d+)?", re.IGNORECASE)
 
 
 class Direction(StrEnum):
@@ -113,6 +117,8 @@ def parse_number(text: str, what: str) -> float:
         raw = raw[:-1]
     if not raw:
         raise Refused(f"{what} is empty; write a number such as 12.5.")
+    if _NUMBER_SHAPE.fullmatch(raw) is None:
+        raise Refused(f"{what} {text.strip()[:30]!r} is not a number.")
     if "," in raw:
         raise Refused(
             f"{what} {text.strip()[:30]!r} has a comma; write the number with a decimal "
