@@ -357,9 +357,13 @@ def measure_lines(found: MeasureInsights) -> list[str]:
         out.append(f"  {u.date}  {u.title[:40]}: {len(u.unready)} of {u.checks} checks not true")
         for check in u.unready:
             out.append(f"    ✗ {check[:72]}")
-        out.append(f"    {len(u.problems_after)} problem(s) written at the next retro")
-        for text, retro in u.related:
-            out.append(f"    → {text[:56]} ({retro[:14]})")
+        after = u.problems_after
+        where = f" ({after[0][1][:36]})" if after else ""
+        out.append(f"    {len(after)} problem(s) written at the next retro{where}, related:")
+        for text, _retro in u.related:
+            out.append(f"    → {text[:74]}")
+        if not u.related:
+            out.append("    → none mention what was not ready")
     if found.ready_starts:
         out.append(
             f"  {found.ready_starts} ready start(s): {found.problems_after_ready} problem(s) "
