@@ -96,17 +96,23 @@ class ActionDialog(ModalScreen[ActionFields | None]):
                 id="action-text",
                 compact=True,
             )
-            yield Label("Owner")
-            yield Input(
-                item.owner if item else "",
-                max_length=limits.OWNER_MAX,
-                id="action-owner",
-                compact=True,
-            )
-            yield Label("Due (YYYY-MM-DD)")
-            yield Input(
-                item.due if item else "", placeholder="2026-12-31", id="action-due", compact=True
-            )
+            with Horizontal(classes="measure-row"):  # side by side: fits 80x24
+                with Vertical():
+                    yield Label("Owner")
+                    yield Input(
+                        item.owner if item else "",
+                        max_length=limits.OWNER_MAX,
+                        id="action-owner",
+                        compact=True,
+                    )
+                with Vertical():
+                    yield Label("Due (YYYY-MM-DD)")
+                    yield Input(
+                        item.due if item else "",
+                        placeholder="2026-12-31",
+                        id="action-due",
+                        compact=True,
+                    )
             yield Label("How we know it worked (metric)")
             yield Input(
                 item.metric if item else "",

@@ -115,7 +115,7 @@ def phase_hint(view: BoardView, grouping: str | None) -> Text:
         Phase.DISCUSS: "enter discusses the selected topic · n notes · A makes it an action item."
         if fac
         else "Topics in order of votes; the one under discussion is marked ▶.",
-        Phase.ACTIONS: "Every action needs an owner, a due date and a metric."
+        Phase.ACTIONS: "Each action needs an owner, a due date, a metric and a target."
         + (" a add · e edit · d delete." if fac else ""),
         Phase.CLOSE: "Rate the retro from 1 (waste of time) to 5 (excellent).",
     }
