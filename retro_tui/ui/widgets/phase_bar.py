@@ -21,7 +21,10 @@ def phase_bar_text(
     """
     text = Text()
     separator = " › " if level == 0 else "›"
-    for index, phase in enumerate(phases_of(False) if phases is None else phases):
+    shown = phases_of(current is Phase.DATA) if phases is None else phases
+    if current not in shown:  # a session that has just gone to its Data step
+        shown = phases_of(True)
+    for index, phase in enumerate(shown):
         if index:
             text.append(separator, style="dim")
         label = phase.label if level == 0 else SHORT_LABELS.get(phase, phase.label)
