@@ -80,9 +80,12 @@ class ActionDialog(ModalScreen[ActionFields | None]):
         Binding("escape", "cancel", "Cancel", id="action-cancel"),
     ]
 
-    def __init__(self, item: ActionItem | None = None, *, title: str = "") -> None:
+    def __init__(
+        self, item: ActionItem | None = None, *, title: str = "", numbers: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.item = item
+        self.numbers = numbers  # the team's numbers: a metric naming one follows it
         self.heading = title or ("Edit action item" if item else "New action item")
 
     def compose(self) -> ComposeResult:
@@ -114,6 +117,11 @@ class ActionDialog(ModalScreen[ActionFields | None]):
                         compact=True,
                     )
             yield Label("How we know it worked (metric)")
+            if self.numbers:
+                shown = ", ".join(self.numbers)
+                numbers = Text(f"Team numbers: {shown}", style="dim", no_wrap=True)
+                numbers.overflow = "ellipsis"
+                yield Static(numbers, classes="dialog-hint one-line")  # still fits 80x24
             yield Input(
                 item.metric if item else "",
                 max_length=limits.METRIC_MAX,
@@ -153,9 +161,10 @@ class ActionDialog(ModalScreen[ActionFields | None]):
                 compact=True,
             )
             yield Static("", id="action-smart", markup=False)
-            yield Static(
-                "enter moves on / saves · ctrl+s saves · esc cancels", classes="dialog-hint"
-            )
+            if not self.numbers:  # short of room: the buttons and the footer say it too
+                yield Static(
+                    "enter moves on / saves · ctrl+s saves · esc cancels", classes="dialog-hint"
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
