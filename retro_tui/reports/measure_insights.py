@@ -234,6 +234,7 @@ def _words(text: str) -> set[str]:
 
 
 def _problems(session: Session, problem_columns: frozenset[str] | None) -> list[str]:
+    # insights.py builds on this module, so its pieces are imported on use.
     from retro_tui.reports.insights import NON_PROBLEM_COLUMNS
 
     return [
@@ -313,7 +314,7 @@ def _pct(value: float | None) -> str:
 
 def measure_lines(found: MeasureInsights) -> list[str]:
     """The figures as lines of at most 80 columns."""
-    from retro_tui.reports.insights import sparkline
+    from retro_tui.reports.insights import sparkline  # see _problems
 
     out: list[str] = ["Measured actions: reached their target, retro by retro"]
     judged = [h for h in found.hit_rates if h.judged or h.waiting]
