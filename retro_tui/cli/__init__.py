@@ -1,6 +1,6 @@
 """The `retro-tui` command: the main group, and the commands of each noun added to it.
 
-One module per noun (`sessions`, `formats`, `actions`, `insights`, `exchange`), each with
+One module per noun (`sessions`, `formats`, `actions`, `insights`, `exchange`, `kpis`), each with
 a `COMMANDS` tuple, and one `plumbing` module they all share. A new command goes into its
 noun's module and its `COMMANDS`; nothing here changes.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from retro_tui import __version__
-from retro_tui.cli import actions, exchange, formats, insights, sessions
+from retro_tui.cli import actions, exchange, formats, insights, kpis, sessions
 from retro_tui.cli.plumbing import Context, sessions_dir_option
 from retro_tui.paths import SESSIONS_DIR_ENV
 
@@ -25,6 +25,7 @@ COMMANDS: tuple[click.Command, ...] = (
     *actions.COMMANDS,
     *insights.COMMANDS,
     *exchange.COMMANDS,
+    *kpis.COMMANDS,
 )
 
 

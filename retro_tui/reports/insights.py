@@ -15,6 +15,7 @@ from datetime import date
 from retro_tui.domain.model import ActionStatus, Session
 from retro_tui.domain.text import name_key
 from retro_tui.reports.followup import ActionRow, MentionKind, collect
+from retro_tui.reports.measure_insights import MeasureInsights, measure_insights
 from retro_tui.reports.similarity import DEFAULT_THRESHOLD, TextItem, cluster
 
 __all__ = [
@@ -287,10 +288,12 @@ class Insights:
     open_time: OpenTime
     roti: tuple[RotiPoint, ...]
     problems: tuple[RecurringProblem, ...]
+    measures: MeasureInsights | None = None  # issue 14: measured actions and numbers
 
     def to_json(self) -> dict[str, object]:
         """Plain data for `--json`; the shape is part of the CLI's contract."""
         return {
+            **({"measures": self.measures.to_json()} if self.measures else {}),
             "team": self.team,
             "sessions": self.sessions,
             "first": self.first,
@@ -370,4 +373,5 @@ def insights(
         open_time=open_time(rows),
         roti=tuple(roti_series(mine)),
         problems=tuple(recurring_problems(mine, window=window, threshold=threshold)),
+        measures=measure_insights(mine, rows),
     )
