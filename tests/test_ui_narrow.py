@@ -8,7 +8,7 @@ from pathlib import Path
 from retro_tui.client import LocalClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Role
-from retro_tui.domain.phases import PHASE_ORDER
+from retro_tui.domain.phases import phases_of
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.join import JoinScreen
 from retro_tui.ui.widgets.phase_bar import phase_bar_text
@@ -18,10 +18,11 @@ __all__ = ["quiet_env"]
 
 
 def test_the_narrowest_phase_bar_names_the_phase_and_where_it_is() -> None:
-    for index, phase in enumerate(PHASE_ORDER, start=1):
-        text = phase_bar_text(phase, level=3)
-        assert phase.label in text.plain and f"{index}/{len(PHASE_ORDER)}" in text.plain
-        assert text.cell_len <= 22
+    for shown in (phases_of(False), phases_of(True)):  # with the Data step and without
+        for index, phase in enumerate(shown, start=1):
+            text = phase_bar_text(phase, level=3, phases=shown)
+            assert phase.label in text.plain and f"{index}/{len(shown)}" in text.plain
+            assert text.cell_len <= 22
 
 
 async def test_a_phone_sized_board_names_the_retro_on_joining_and_the_phase_after(
