@@ -117,7 +117,7 @@ async def _run(browser: object, hub: Hub, live: LiveSession, tmp_path: Path) -> 
 
     # Vote: a terminal and a page vote; totals stay hidden until the vote ends
     await fac.send(c.NextPhase())
-    await _vote(tess, hub, 1)
+    await _vote(tess, tess_term, hub, 1)
     target = hub.session.votes[0].target
     title = hub.session.target_title(target)
     vote_button = ann.get_by_role("button", name=f"Vote for: {title}")
