@@ -22,6 +22,7 @@ from pathlib import Path
 from bench.bigsession import BigResult, run_big
 from bench.live import LiveResult, LiveRun
 from bench.naive import NaiveResult, run_naive
+from bench.pages import page_table, run_sizes
 from bench.report import command_line, document, table
 
 FINDINGS_MARK = "<!-- findings: kept when the benchmark rewrites this file -->"
@@ -72,6 +73,13 @@ METHOD = """
   vote is durable, timed from the storm's start (so the 5th vote of a person includes
   waiting for the four before it). Afterwards the session file is loaded and every
   acked vote must be there exactly once, no one over budget, every extra vote refused.
+- **Simple page** (`bench/pages.py`): N participants speak the simple page's protocol
+  (join link and cookies, `/simple-ws` with an Origin header, `join` and `add_card`
+  messages, the hub's view lines back), in one worker process per core, against their
+  own `retro-tui serve`. A view is stamped when its frame arrives and is decoded. Card
+  latency: one more page adds a card, acked by the hub; the time until the last page
+  has a view with it. Memory: the host's RSS after the joins minus before, over N. CPU:
+  the host's CPU time over the cards, per card.
 - **1,000-card session**: `bench/store_bench.py`'s session (1,000 cards, 100 topics,
   30 people's votes), on the real disk.
 """
@@ -91,6 +99,13 @@ def parse() -> argparse.Namespace:
         help="processes holding the simulated tabs (default: one per core)",
     )
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--page-sizes",
+        type=int,
+        nargs="*",
+        default=None,
+        help="simple-page participants per run (default 30 100 300; none with --quick)",
+    )
     parser.add_argument("--no-big", action="store_true")
     parser.add_argument(
         "--output", type=Path, default=None, help="file to write (default: BENCHMARKS.md)"
@@ -100,10 +115,12 @@ def parse() -> argparse.Namespace:
         args.sizes = args.sizes or [10]
         args.cards = args.cards or 8
         args.cpu_window = args.cpu_window or 6.0
+        args.page_sizes = args.page_sizes or []
     else:
         args.sizes = args.sizes or [10, 30, 100]
         args.cards = args.cards or 50
         args.cpu_window = args.cpu_window or 30.0
+        args.page_sizes = [30, 100, 300] if args.page_sizes is None else args.page_sizes
         args.output = args.output or Path("BENCHMARKS.md")
     return args
 
@@ -148,7 +165,11 @@ def main() -> int:
     args = parse()
     with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         live, naive, big, broken = asyncio.run(run(args, Path(tmp)))
+    pages = asyncio.run(run_sizes(args.page_sizes, args.cards, args.tab_workers))
+    broken += [f"{r.n} simple pages: {e}" for r in pages for e in r.errors]
     rows = table(live, naive, big)
+    if pages:
+        rows += ["", *page_table(pages)]
     print()
     print("\n".join(rows))
     for problem in broken:

@@ -14,6 +14,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from retro_tui.domain.judging import MEASURE_COLUMNS, measure_cells
 from retro_tui.domain.model import Session
 from retro_tui.domain.serial import MalformedSession, session_from_dict, session_to_dict
 from retro_tui.domain.text import make_visible
@@ -159,11 +160,19 @@ def _csv(header: list[str], rows: list[list[object]]) -> str:
 
 
 def cards_csv(session: Session) -> str:
-    """One row per card: column, topic, text, votes; the author only when not anonymous."""
+    """One row per card: column, topic, text, votes; the author only when not anonymous.
+
+    Votes go to a topic, not to its cards: its total is on the topic's first card and the
+    others are blank, so summing the column counts every vote once.
+    """
     totals = session.totals() if session.votes_revealed else {}
     names = {p.id: p.name for p in session.participants}
     rows: list[list[object]] = []
+    counted: set[str] = set()
     for card in session.cards:
+        target = card.topic or card.id
+        votes: object = "" if target in counted else totals.get(target, 0)
+        counted.add(target)
         topic = session.topic(card.topic) if card.topic else None
         author = "" if session.settings.anonymous else names.get(card.author, "")
         rows.append(
@@ -175,7 +184,7 @@ def cards_csv(session: Session) -> str:
                 topic.title if topic else "",
                 card.text,
                 author,
-                totals.get(card.topic or card.id, 0),
+                votes,
                 card.created_at.isoformat(),
             ]
         )
@@ -199,6 +208,7 @@ def actions_csv(session: Session) -> str:
             a.raised_in,
             a.carried,
             ", ".join(a.missing),
+            *measure_cells(a),
         ]
         for a in session.actions
     ]
@@ -215,5 +225,6 @@ def actions_csv(session: Session) -> str:
         "raised_in",
         "carried",
         "missing",
+        *MEASURE_COLUMNS,
     ]
     return _csv(header, rows)

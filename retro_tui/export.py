@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
+from retro_tui.domain.measures import half_up
 from retro_tui.domain.model import (
     ActionItem,
     ActionStatus,
@@ -20,9 +21,11 @@ from retro_tui.domain.model import (
     ReviewDecision,
     Session,
 )
-from retro_tui.domain.phases import PHASE_ORDER, Phase
+from retro_tui.domain.phases import Phase, phases_of
 from retro_tui.domain.problems import linked
 from retro_tui.domain.text import make_visible
+from retro_tui.domain.views import CHECKED_IN
+from retro_tui.export_measures import actions_heading, data_section, measure_note, review_note
 
 __all__ = ["default_export_name", "escape_inline", "escape_lines", "session_markdown"]
 
@@ -128,6 +131,12 @@ class _Notes:
             self.out.append("")
         self.out.extend(["#" * level + " " + text, ""])
 
+    def section(self, lines: list[str]) -> None:
+        """A whole section made elsewhere (its heading included)."""
+        if lines and self.out and self.out[-1] != "":
+            self.out.append("")
+        self.out.extend(lines)
+
     def ranked(self, targets: Iterable[str]) -> list[str]:
         """Most votes first, ties in board order (the discussion order)."""
         return sorted(targets, key=lambda t: (-self.totals.get(t, 0), self.order.get(t, 0)))
@@ -171,7 +180,11 @@ class _Notes:
     def checkin(self) -> None:
         if self.anonymous:
             return
-        answered = [p for p in self.s.participants if p.checkin_word or p.mood is not None]
+        answered = [
+            p
+            for p in self.s.participants
+            if (p.checkin_word and p.checkin_word != CHECKED_IN) or p.mood is not None
+        ]
         if not answered:
             return
         self.heading(2, "Check-in")
@@ -194,7 +207,8 @@ class _Notes:
         for item in self.s.review:
             action = item.action
             owner = f" \u2014 owner: {escape_inline(action.owner)}" if action.owner else ""
-            self.emit(f"- **{labels[item.decision]}:** {escape_inline(action.text)}{owner}")
+            judged = review_note(self.s, action)
+            self.emit(f"- **{labels[item.decision]}:** {escape_inline(action.text)}{owner}{judged}")
 
     def board(self) -> None:
         s = self.s
@@ -275,7 +289,7 @@ class _Notes:
         s = self.s
         if not s.actions and s.phase.order < Phase.ACTIONS.order:
             return
-        self.heading(2, "Action items")
+        self.heading(2, actions_heading(s))
         if not s.actions:
             self.emit("No action items.")
             return
@@ -293,7 +307,7 @@ class _Notes:
             if value
         ]
         text = escape_inline(action.text)
-        line = text + (" \u2014 " + ", ".join(fields) if fields else "")
+        line = text + (" \u2014 " + ", ".join(fields) if fields else "") + measure_note(action)
         if action.source is not None and (
             self.topics.get(action.source) is not None or action.source in self.order
         ):
@@ -324,7 +338,7 @@ class _Notes:
         spread = ", ".join(f"{score}: {n}" for score, n in counts.items() if n)
         n = len(s.roti)
         ratings = "1 rating" if n == 1 else f"{n} ratings"
-        self.emit(f"ROTI **{average:.2f}** / 5 from {ratings} ({spread}).")
+        self.emit(f"ROTI **{half_up(average)}** / 5 from {ratings} ({spread}).")
 
     def timing(self) -> None:
         s = self.s
@@ -340,7 +354,7 @@ class _Notes:
         self.heading(2, "Timing")
         self.emit("| Phase | Planned (min) | Actual (min) |", "| --- | ---: | ---: |")
         total_planned = 0
-        for phase in PHASE_ORDER:
+        for phase in phases_of(s.data_step):
             planned = s.durations.get(phase, 0)
             total_planned += planned
             if phase in running:
@@ -358,6 +372,7 @@ class _Notes:
     def render(self) -> str:
         self.header()
         self.checkin()
+        self.section(data_section(self.s))
         self.review()
         self.board()
         self.discussion()

@@ -16,7 +16,9 @@ from pathlib import Path
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.server import HubServer
 from retro_tui.links import JoinTokens, read_links, session_links, write_links
+from retro_tui.page_client import HubPages
 from retro_tui.web.server import RetroWebServer
+from retro_tui.web.simple import PageChoice
 
 HUB_ENV = "RETRO_TUI_HUB"
 HUB_SOCKET_ENV = "RETRO_TUI_HUB_SOCKET"  # tests and benchmarks: put the socket here
@@ -30,6 +32,7 @@ class HostOptions:
     max_participants: int = 50
     links_file: Path | None = None  # where the join tokens are kept; None: new ones each start
     new_links: bool = False  # make new links (old cookies stop working)
+    page: PageChoice = "terminal"  # what the participant link opens (auto: phones get simple)
 
 
 def participant_command() -> str:
@@ -60,6 +63,8 @@ class LiveSession:
             participant_token=tokens.participant,
             facilitator_token=tokens.facilitator,
             seats=self.hub,
+            pages=HubPages(self.hub),
+            default_page=self.options.page,
             previous_tokens=(
                 {"participant": before.participant, "facilitator": before.facilitator}
                 if before is not None and before.participant != tokens.participant

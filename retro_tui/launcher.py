@@ -95,6 +95,7 @@ class LocalLauncher:
             now=now,
             previous_actions=open_actions_of(previous),
             anonymous=anonymous,
+            previous_numbers=previous.numbers if previous is not None else (),
         )
         self.store.create(session)
         return session

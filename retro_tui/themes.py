@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retro_tui.domain.formats import ColumnSpec, RetroFormat
+from retro_tui.domain.measures import READINESS_MAX
 from retro_tui.domain.phases import DEFAULT_DURATIONS, PHASE_ORDER, Phase
 from retro_tui.domain.text import first_unsafe, visible_path
 
@@ -75,6 +76,8 @@ _TOP_LEVEL_KEYS = (
     "max_votes_per_topic",
     "durations",
     "columns",
+    "data_step",
+    "readiness",
 )
 _COLUMN_KEYS = ("key", "title", "prompt", "colour")
 _PHASE_KEYS = tuple(phase.value for phase in PHASE_ORDER)
@@ -287,7 +290,32 @@ def _build(path: Path, data: dict[str, object]) -> RetroFormat:
         votes_per_person=votes_per_person,
         max_votes_per_topic=max_per_topic,
         source=str(path),
+        data_step=_flag(data, "data_step"),
+        readiness=_checklist(data),
     )
+
+
+def _flag(table: dict[str, object], key: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise _Invalid(key, f"must be true or false, not {_describe(value)}")
+    return value
+
+
+def _checklist(data: dict[str, object]) -> tuple[str, ...]:
+    """`readiness = ["Creative tested", …]`: checks that should hold before work starts."""
+    items = data.get("readiness", [])
+    if not isinstance(items, list):
+        raise _Invalid("readiness", f"must be a list of texts, not {_describe(items)}")
+    if len(items) > READINESS_MAX:
+        raise _Invalid("readiness", f"must hold at most {READINESS_MAX} checks")
+    checks = []
+    for i, _ in enumerate(items, start=1):
+        where = f"readiness[{i}]"
+        checks.append(
+            _text({where: items[i - 1]}, where, where, max_chars=120, required=True, one_line=True)
+        )
+    return tuple(checks)
 
 
 def _durations(data: dict[str, object]) -> dict[Phase, int]:

@@ -97,6 +97,10 @@ class Retro:
 
     def move_to(self, phase: Phase, now: datetime = NOW) -> None:
         """Walk the phases one step at a time, as the facilitator."""
+        if phase is Phase.DATA and not self.session.data_step:
+            # Going to the optional Data step is what turns it on.
+            self.do(self.fac, c.GoToPhase(phase=phase.value), now)
+            return
         while self.session.phase is not phase:
             if phase.order > self.session.phase.order:
                 self.do(self.fac, c.NextPhase(), now)

@@ -59,6 +59,7 @@ KINDS = (
 # Half the commands fit the current phase, so random runs get somewhere.
 LIKELY: dict[Phase, tuple[str, ...]] = {
     Phase.CHECKIN: ("check_in", "rename", "next", "go_to", "timer_start"),
+    Phase.DATA: ("next", "previous", "go_to"),
     Phase.REVIEW: ("review", "review", "next", "previous"),
     Phase.WRITE: ("add_card",) * 5 + ("edit_card", "delete_card", "move_card", "mark_done", "next"),
     Phase.GROUP: ("merge",) * 4 + ("unmerge", "title_topic", "move_card", "delete_card", "next"),

@@ -322,6 +322,16 @@ SAMPLES: list[c.Command] = [
     c.UnlinkProblem(target="c2"),
     c.Undo(record="u7"),
     c.Undo(),
+    c.AddAction(text="a", metric="CPL", baseline=40, target=30.5, direction="down"),
+    c.SetMeasure(action="a1", baseline=1.5, target=2, direction="up", decision=True),
+    c.SetMeasure(action="a1"),
+    c.RecordActual(action="a1", value=3.25),
+    c.RecordActual(action="a1"),
+    c.SetNumber(number="Open rate", value=21.5, unit="%", period="Q3"),
+    c.SetNumber(number="Open rate"),
+    c.DeleteNumber(number="Open rate"),
+    c.SetReadiness(index=2, ready=True),
+    c.SetReadiness(index=0),
 ]
 
 

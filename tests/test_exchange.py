@@ -196,9 +196,9 @@ def test_actions_csv_parses_back(odd: Session) -> None:
     assert first["text"] == "'=cmd|' /C calc'!A0"
     assert first["owner"] == "'@dana" and first["metric"] == "'-10%"
     assert first["due"] == "2026-12-01" and first["status"] == "open"
-    assert first["missing"] == ""
+    assert first["missing"] == "target"  # a metric without a target is not measurable
     assert second["text"] == 'Plain action, "quoted"' and second["owner"] == "Zoë"
-    assert second["missing"] == "due date, metric"
+    assert second["missing"] == "due date, metric, target"
 
 
 def test_history_csv_has_a_row_per_card_and_action(history: History) -> None:

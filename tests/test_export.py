@@ -170,6 +170,7 @@ def test_scenario_notes_have_the_expected_shape() -> None:
     assert sections[0].level == 1 and sections[0].title == "Q3 spring campaign retro"
     titles = [s.title for s in sections if s.level == 2]
     assert titles == [
+        "Ready before the work started?",  # the campaign format's readiness checklist
         "What worked",
         "What didn't",
         "Customer signals",
@@ -197,8 +198,9 @@ def test_scenario_notes_have_the_expected_shape() -> None:
     actions = section(sections, "Action items").items
     assert [inline_text(t).startswith("[ ] ") for t in actions] == [True, True, True]
     assert "strong_open" in child_types(actions[2])
-    assert inline_text(actions[2]).endswith("not SMART: missing due date, metric")
-    assert all("not SMART" not in inline_text(t) for t in actions[:2])
+    assert inline_text(actions[2]).endswith("not SMART: missing due date, metric, target")
+    # A metric in prose has no target (issue 14): the first two lack only that.
+    assert all(inline_text(t).endswith("missing target") for t in actions[:2])
     assert "ROTI **4.17** / 5 from 6 ratings" in text
     assert "| Discuss | 30 | 30.0 |" in text
     assert "| Review actions | 5 | skipped |" in text
@@ -365,7 +367,9 @@ def test_an_owner_is_shown_even_when_anonymous() -> None:
     )
     text = session_markdown(s)
     owner_lines = [line for line in text.splitlines() if "Ola" in line]
-    assert owner_lines == ["- [ ] Do it — owner: Ola **not SMART: missing due date, metric**"]
+    assert owner_lines == [
+        "- [ ] Do it — owner: Ola **not SMART: missing due date, metric, target**"
+    ]
 
 
 def test_cards_stay_hidden_before_the_reveal_and_votes_before_the_end() -> None:
@@ -427,7 +431,7 @@ def test_actions_review_and_carry_over() -> None:
     actions = [inline_text(t) for t in section(sections, "Action items").items]
     assert actions == [
         "[ ] Write the *runbook* — owner: Sam; carried over 2×, first raised 2026-10-01 in "
-        "'Sprint 40 [retro]' not SMART: missing due date, metric",
+        "'Sprint 40 [retro]' not SMART: missing due date, metric, target",
         "[x] Done thing — owner: Fran, due: 2026-12-01, metric: m",
     ]
 
@@ -504,5 +508,5 @@ def test_topic_titles_notes_and_actions_stay_literal(
     assert [t.type for t in item.children or []].count("strong_open") == 1
     assert inline_text(item) == (
         f"[ ] {_one_line(item_action.text)} — owner: {_one_line(item_action.owner)}, "
-        f"metric: m (from: {shown_title}) not SMART: missing due date"
+        f"metric: m (from: {shown_title}) not SMART: missing due date, target"
     )

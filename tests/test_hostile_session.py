@@ -71,7 +71,7 @@ def _poison(value: Any, path: str) -> Any:
     keep = re.compile(
         r"(id|column|author|topic|source|current_topic|phase|status|format_key|raised_in|"
         r"raised_on|due|created_at|joined_at|started_at|ended_at|deadline|role|decision|"
-        r"key|colour|redacted_for|voter|target)$"
+        r"key|colour|redacted_for|voter|target|direction|actor|seat)$"
     )
     if isinstance(value, dict):
         if path.endswith(".notes"):

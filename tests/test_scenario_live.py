@@ -87,7 +87,10 @@ async def test_expectations_hold_after_reopening_the_file(tmp_path: Path) -> Non
     assert {key: totals.get(ids[key], 0) for key in expect["vote_totals"]} == expect["vote_totals"]
     order = [target for target in reopened.ranked_targets() if totals.get(target)]
     assert order == [ids[key] for key in expect["discussion_order_by_votes"]]
-    assert [a.text for a in reopened.actions if not a.is_smart] == expect["not_smart_actions"]
+    # The shared scenario predates measured actions (issue 14): its metrics are prose with
+    # no target field, so every one of them also lacks "target"; the rest is as it says.
+    flagged = [a.text for a in reopened.actions if set(a.missing) - {"target"}]
+    assert flagged == expect["not_smart_actions"]
     assert round(reopened.roti_average() or 0, 2) == expect["roti_average"]
 
 

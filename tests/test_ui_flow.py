@@ -134,8 +134,11 @@ async def test_facilitator_runs_every_phase(tmp_path: Path) -> None:
         await pilot.press("enter")
         await type_text(pilot, "2026-12-15")
         await pilot.press("enter")
-        await type_text(pilot, "deploy under 10 min")
+        await type_text(pilot, "deploy minutes")
         await pilot.press("enter")
+        for value in ("40", "10", "down"):  # baseline, target, better is (issue 14)
+            await type_text(pilot, value)
+            await pilot.press("enter")
         await wait_until(
             pilot,
             lambda: hub_session(app).actions and hub_session(app).actions[0].is_smart,
@@ -158,7 +161,7 @@ async def test_facilitator_runs_every_phase(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: len(hub_session(app).actions) == 2, "second action")
         await wait_until(pilot, lambda: "1 not SMART yet" in screen_text(app), "SMART count")
         await pilot.press("down")
-        flag = "not SMART: missing owner, due date, metric"
+        flag = "not SMART: missing owner, due date, metric, target"
         await wait_until(pilot, lambda: flag in screen_text(app), "SMART flag")
 
         # Close: rate, then export the notes.

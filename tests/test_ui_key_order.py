@@ -167,7 +167,8 @@ async def test_an_action_typed_in_one_burst_after_a_fills_every_field(quiet_env:
         await wait_until(pilot, lambda: board.visible_pane() == "pane-actions", "actions pane")
         before = hub.session
         fields = ["Automate release notes", "Sam", "2026-12-31", "Release notes take < 5 min"]
-        burst(app, "a" + ENTER.join(fields) + ENTER)
+        # Enter moves on through baseline, target and direction (left empty), then saves.
+        burst(app, "a" + ENTER.join(fields) + ENTER * 4)
         await wait_until(pilot, lambda: bool(hub.session.actions), "the action")
         await _at_rest(pilot, app)
         (action,) = hub.session.actions

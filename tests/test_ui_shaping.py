@@ -10,7 +10,7 @@ from retro_tui.domain import commands as c
 from retro_tui.domain import rules
 from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.model import Role, Session, Timer
-from retro_tui.domain.phases import PHASE_ORDER, Phase
+from retro_tui.domain.phases import PHASE_ORDER, Phase, phases_of
 from retro_tui.domain.views import BoardView, view_for
 from retro_tui.ui import keys
 from retro_tui.ui.shaping import (
@@ -131,6 +131,11 @@ def test_timer_states() -> None:
 
 
 def test_phase_bar_fits_80_columns_beside_the_timer() -> None:
-    for phase in PHASE_ORDER:
+    for phase in phases_of(False):
         assert phase_bar_text(phase, level=1).cell_len <= 60
         assert phase.label in phase_bar_text(phase, level=2).plain or phase is Phase.REVIEW
+    # With the optional Data step the bar takes level 2 at 80 columns.
+    for phase in PHASE_ORDER:
+        shown = phase_bar_text(phase, level=2, phases=phases_of(True))
+        assert shown.cell_len <= 60
+        assert phase.label in shown.plain or phase is Phase.REVIEW

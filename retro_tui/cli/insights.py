@@ -77,6 +77,10 @@ def _insight_lines(found: Insights) -> list[str]:
         out.append(f"  {t.carried_items} carried over; the most-carried {t.carried_most} times")
     else:
         out.append("  none carried over")
+    if found.measures is not None:
+        from retro_tui.reports.measure_insights import measure_lines
+
+        out += ["", *measure_lines(found.measures)]
     out += ["", "Problems that keep coming back (confirmed links)"]
     if not found.problems:
         out.extend(wrap(nothing_recurring(found.problems_window, found.linked_retros), "  "))

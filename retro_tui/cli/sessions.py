@@ -22,6 +22,7 @@ from retro_tui.domain.text import visible_path
 if TYPE_CHECKING:
     from retro_tui.domain.model import Session
     from retro_tui.hosting import HostOptions
+    from retro_tui.web.simple import PageChoice
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -183,6 +184,14 @@ def _host_options(fn: F) -> F:
                 is_flag=True,
                 help="Make new join links; browsers holding the old ones must use a new one.",
             ),
+            click.option(
+                "--page",
+                type=click.Choice(["simple", "terminal", "auto"]),
+                default="terminal",
+                show_default=True,
+                help="What the participant link opens: the simple page, the terminal board, "
+                "or auto (phones get the simple page). Each page offers the other.",
+            ),
         ]
     ):
         fn = option(fn)
@@ -202,6 +211,7 @@ def _host_session(
     team: str,
     anonymous: bool,
     new_links: bool,
+    page: PageChoice,
 ) -> tuple[str, HostOptions]:
     from retro_tui.hosting import HostOptions
     from retro_tui.links import links_path
@@ -217,6 +227,7 @@ def _host_session(
         max_participants=max_participants,
         links_file=links_path(ctx.sessions_dir, session_id),
         new_links=new_links,
+        page=page,
     )
     return session_id, options
 
@@ -236,6 +247,7 @@ def host(
     team: str,
     anonymous: bool,
     new_links: bool,
+    page: PageChoice,
 ) -> None:
     """Run a session's board here and let remote people join it from a browser."""
     if session is None:
@@ -255,6 +267,7 @@ def host(
         team=team,
         anonymous=anonymous,
         new_links=new_links,
+        page=page,
     )
     run_board(ctx, session_id=session_id, host_options=options)
 
@@ -274,6 +287,7 @@ def serve(
     team: str,
     anonymous: bool,
     new_links: bool,
+    page: PageChoice,
 ) -> None:
     """Serve a session to browsers only (no terminal board), until Ctrl+C."""
     session_id, options = _host_session(
@@ -288,6 +302,7 @@ def serve(
         team=team,
         anonymous=anonymous,
         new_links=new_links,
+        page=page,
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(ctx, session_id, options))

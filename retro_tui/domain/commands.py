@@ -223,6 +223,10 @@ class AddAction(Command):
     due: str = ""
     metric: str = ""
     source: str | None = None
+    baseline: float | None = None
+    target: float | None = None
+    direction: str = "up"
+    decision: bool = False
 
 
 @command("action_from_topic")
@@ -284,6 +288,54 @@ class NameProblem(Command):
 @dataclass(frozen=True)
 class UnlinkProblem(Command):
     target: str = ""
+
+
+# --- measured actions and the team's numbers (domain/measure_rules.py) ------------------
+@command("set_measure")
+@dataclass(frozen=True)
+class SetMeasure(Command):
+    """Baseline, target and direction of an action (absolute: None clears a value)."""
+
+    action: str = ""
+    baseline: float | None = None
+    target: float | None = None
+    direction: str = "up"
+    decision: bool = False
+
+
+@command("record_actual")
+@dataclass(frozen=True)
+class RecordActual(Command):
+    """The actual value of a reviewed action's metric at this retro (None clears it)."""
+
+    action: str = ""
+    value: float | None = None
+
+
+@command("set_number")
+@dataclass(frozen=True)
+class SetNumber(Command):
+    """Add or change one of the team's numbers in the Data step."""
+
+    number: str = ""  # its name
+    value: float | None = None
+    unit: str = ""
+    period: str = ""
+
+
+@command("delete_number")
+@dataclass(frozen=True)
+class DeleteNumber(Command):
+    number: str = ""  # its name
+
+
+@command("set_readiness")
+@dataclass(frozen=True)
+class SetReadiness(Command):
+    """Whether check `index` of the readiness checklist was true before the work started."""
+
+    index: int = 0
+    ready: bool | None = None
 
 
 # --- parsing -------------------------------------------------------------------------

@@ -29,6 +29,8 @@ class RetroFormat:
     votes_per_person: int = 5
     max_votes_per_topic: int | None = None
     source: str = ""  # file the format came from, for error messages
+    data_step: bool = False  # the retro starts with the team's numbers (the Data step)
+    readiness: tuple[str, ...] = ()  # checks that should be true before the work starts
 
     def column(self, key: str) -> ColumnSpec | None:
         return next((c for c in self.columns if c.key == key), None)

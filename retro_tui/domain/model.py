@@ -7,6 +7,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from retro_tui.domain.formats import ColumnSpec
+from retro_tui.domain.measures import (
+    Direction,
+    Measurement,
+    ReadinessCheck,
+    TeamNumber,
+)
 from retro_tui.domain.phases import Phase
 
 
@@ -85,12 +91,33 @@ class ActionItem:
     raised_on: str = ""  # ISO date of the retro that first raised it
     raised_in: str = ""  # title of that retro
     carried: int = 0  # how many retros it has been carried over
+    # Measured actions (see domain/measures.py); a decision's target is its threshold.
+    baseline: float | None = None
+    target: float | None = None
+    direction: Direction = Direction.UP
+    decision: bool = False  # a decision waiting for its metric to reach the target
+    actuals: tuple[Measurement, ...] = ()  # entered at later reviews, oldest first
+    acted_early: bool = False  # a decision marked done before its threshold was reached
 
     @property
     def missing(self) -> tuple[str, ...]:
-        """The SMART parts this item lacks (owner, due date, metric)."""
-        parts = (("owner", self.owner), ("due date", self.due), ("metric", self.metric))
+        """The SMART parts this item lacks: owner, due date, metric, and a target (a
+        metric without a target is not measurable)."""
+        parts = (
+            ("owner", self.owner),
+            ("due date", self.due),
+            ("metric", self.metric),
+            ("target", self.target is not None),
+        )
         return tuple(name for name, value in parts if not value)
+
+    @property
+    def measured(self) -> bool:
+        return self.target is not None and not self.decision
+
+    @property
+    def latest_actual(self) -> Measurement | None:
+        return self.actuals[-1] if self.actuals else None
 
     @property
     def is_smart(self) -> bool:
@@ -186,6 +213,9 @@ class Session:
     problems: tuple[Problem, ...] = ()  # the known problems this retro links to
     problem_links: tuple[ProblemLink, ...] = ()
     undoable: tuple[UndoRecord, ...] = ()  # recent destructive changes (domain/undo.py)
+    data_step: bool = False  # the optional Data step (the team's numbers) is on
+    numbers: tuple[TeamNumber, ...] = ()
+    readiness: tuple[ReadinessCheck, ...] = ()
 
     # --- lookups -------------------------------------------------------------
     def participant(self, pid: str) -> Participant | None:

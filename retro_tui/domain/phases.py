@@ -7,6 +7,7 @@ from enum import StrEnum
 
 class Phase(StrEnum):
     CHECKIN = "checkin"
+    DATA = "data"
     REVIEW = "review"
     WRITE = "write"
     GROUP = "group"
@@ -28,6 +29,7 @@ PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
 
 PHASE_TITLES: dict[Phase, str] = {
     Phase.CHECKIN: "Check-in",
+    Phase.DATA: "Data",
     Phase.REVIEW: "Review actions",
     Phase.WRITE: "Write",
     Phase.GROUP: "Group",
@@ -37,11 +39,20 @@ PHASE_TITLES: dict[Phase, str] = {
     Phase.CLOSE: "Close",
 }
 
-OPTIONAL_PHASES: frozenset[Phase] = frozenset({Phase.CHECKIN, Phase.REVIEW})
+OPTIONAL_PHASES: frozenset[Phase] = frozenset({Phase.CHECKIN, Phase.DATA, Phase.REVIEW})
+
+
+def phases_of(data_step: bool) -> tuple[Phase, ...]:
+    """The phases a session goes through. The Data step (the team's numbers, before the
+    review so that actions are judged with this retro's figures) is visited only by
+    sessions that use it: a team without numbers never sees an empty step."""
+    return PHASE_ORDER if data_step else tuple(p for p in PHASE_ORDER if p is not Phase.DATA)
+
 
 # Minutes used when a format does not say; 0 means "no timer by default".
 DEFAULT_DURATIONS: dict[Phase, int] = {
     Phase.CHECKIN: 3,
+    Phase.DATA: 5,
     Phase.REVIEW: 5,
     Phase.WRITE: 7,
     Phase.GROUP: 5,

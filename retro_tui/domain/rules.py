@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from retro_tui.domain import commands as c
-from retro_tui.domain import names, undo
+from retro_tui.domain import judging, names, undo
 from retro_tui.domain import problems as pr
 from retro_tui.domain import text as t
 from retro_tui.domain.errors import NotAllowed, Refused, VoteBudgetExceeded
 from retro_tui.domain.formats import RetroFormat
+from retro_tui.domain.measures import TeamNumber, carried_numbers, measure_fields
 from retro_tui.domain.model import (
     ActionItem,
     ActionStatus,
@@ -33,7 +34,7 @@ from retro_tui.domain.model import (
     Topic,
     Vote,
 )
-from retro_tui.domain.phases import OPTIONAL_PHASES, PHASE_ORDER, Phase
+from retro_tui.domain.phases import OPTIONAL_PHASES, PHASE_ORDER, Phase, phases_of
 
 MAX_PARTICIPANTS_HARD = 500
 MAX_CARDS = 5000
@@ -63,8 +64,10 @@ def new_session(
     now: datetime,
     previous_actions: tuple[ActionItem, ...] = (),
     anonymous: bool = False,
+    previous_numbers: tuple[TeamNumber, ...] = (),
 ) -> Session:
-    """A fresh session in check-in, with last retro's open actions waiting for review."""
+    """A fresh session in check-in, with last retro's open actions waiting for review and
+    last retro's numbers waiting for this retro's values."""
     title = t.clean_text(title, "A session title", t.TITLE_MAX)
     team = t.clean_text(team, "A team name", t.TEAM_MAX)
     settings = Settings(
@@ -74,6 +77,7 @@ def new_session(
     )
     review = tuple(ReviewItem(action=a) for a in previous_actions if a.status is ActionStatus.OPEN)
     checkin_seconds = fmt.durations.get(Phase.CHECKIN, 0) * 60
+    opening = carried_numbers(fmt, previous_numbers)
     return Session(
         id=session_id,
         title=title,
@@ -87,6 +91,9 @@ def new_session(
         review=review,
         timer=Timer(duration=checkin_seconds, remaining=float(checkin_seconds)),
         phase_log=(PhaseRecord(Phase.CHECKIN, now),),
+        numbers=opening.numbers,
+        readiness=opening.readiness,
+        data_step=opening.data_step,
     )
 
 
@@ -256,9 +263,10 @@ def _enter_phase(session: Session, phase: Phase, now: datetime) -> Session:
 @_handles(c.NextPhase)
 def _next_phase(session: Session, actor: Participant, cmd: c.NextPhase, now: datetime) -> Session:
     _facilitator_only(actor, "change the phase")
-    if session.phase is PHASE_ORDER[-1]:
+    order = phases_of(session.data_step)
+    if session.phase is order[-1]:
         raise Refused("This is already the last phase.")
-    return _enter_phase(session, PHASE_ORDER[session.phase.order + 1], now)
+    return _enter_phase(session, order[order.index(session.phase) + 1], now)
 
 
 @_handles(c.PreviousPhase)
@@ -266,9 +274,10 @@ def _previous_phase(
     session: Session, actor: Participant, cmd: c.PreviousPhase, now: datetime
 ) -> Session:
     _facilitator_only(actor, "change the phase")
-    if session.phase is PHASE_ORDER[0]:
+    order = phases_of(session.data_step)
+    if session.phase is order[0]:
         raise Refused("This is already the first phase.")
-    return _enter_phase(session, PHASE_ORDER[session.phase.order - 1], now)
+    return _enter_phase(session, order[order.index(session.phase) - 1], now)
 
 
 @_handles(c.GoToPhase)
@@ -282,6 +291,8 @@ def _go_to_phase(session: Session, actor: Participant, cmd: c.GoToPhase, now: da
     required = [p.label for p in skipped if p not in OPTIONAL_PHASES]
     if required:
         raise Refused(f"Only optional phases can be skipped; {', '.join(required)} is not.")
+    if phase is Phase.DATA:  # going to the Data step is how a team starts using it
+        session = session.with_changes(data_step=True)
     return _enter_phase(session, phase, now)
 
 
@@ -719,6 +730,7 @@ def _actions_phase(session: Session, actor: Participant) -> None:
 def _add_action(session: Session, actor: Participant, cmd: c.AddAction, now: datetime) -> Session:
     _actions_phase(session, actor)
     fields = _action_fields(cmd.text, cmd.owner, cmd.due, cmd.metric)
+    fields.update(measure_fields(cmd.baseline, cmd.target, cmd.direction, cmd.decision))
     if cmd.source is not None and not session.is_vote_target(cmd.source):
         raise Refused("The topic this action comes from no longer exists.")
     aid, session = _new_id(session, "a")
@@ -781,14 +793,15 @@ def _review(session: Session, actor: Participant, cmd: c.ReviewAction, now: date
         decision = ReviewDecision(cmd.decision)
     except ValueError:
         raise Refused("Decide done, carried, dropped or pending.") from None
-    review = _replace_item(session.review, entry, replace(entry, decision=decision))
+    action = judging.settled(session, entry.action, decision)
+    review = _replace_item(session.review, entry, replace(entry, action=action, decision=decision))
     session = session.with_changes(review=review)
     # A carried item joins this retro's actions; undoing the decision takes it back out.
     carried_id = f"{entry.action.id}~{session.id}"
     actions = tuple(a for a in session.actions if a.id != carried_id)
     if decision is ReviewDecision.CARRIED:
         carried = replace(
-            entry.action, id=carried_id, carried=entry.action.carried + 1, status=ActionStatus.OPEN
+            action, id=carried_id, carried=action.carried + 1, status=ActionStatus.OPEN
         )
         actions = (*actions, carried)
     return session.with_changes(actions=actions)
@@ -800,3 +813,7 @@ def _roti(session: Session, actor: Participant, cmd: c.Roti, now: datetime) -> S
     if not 1 <= cmd.score <= 5:
         raise Refused("Rate the retro from 1 (waste of time) to 5 (excellent).")
     return session.with_changes(roti={**session.roti, actor.id: cmd.score})
+
+
+# Measured actions, the team's numbers and readiness: their handlers register themselves.
+from retro_tui.domain import measure_rules as _measure_rules  # noqa: E402, F401

@@ -12,11 +12,13 @@ changing it would break the votes, notes and topics that refer to it.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any
 
 from retro_tui.domain.formats import ColumnSpec
+from retro_tui.domain.measures import Direction, Measurement, ReadinessCheck, TeamNumber
 from retro_tui.domain.model import (
     ActionItem,
     ActionStatus,
@@ -140,11 +142,12 @@ def session_to_dict(s: Session) -> Json:
         "redacted_for": s.redacted_for,
         "problems": [{"id": p.id, "name": p.name} for p in s.problems],
         "problem_links": [[k.target, k.problem] for k in s.problem_links],
-        "undoable": [_undo_to_dict(u) for u in s.undoable],
+        "undoable": [undo_to_dict(u) for u in s.undoable],
+        **numbers_to_dict(s),
     }
 
 
-def _undo_to_dict(u: UndoRecord) -> Json:
+def undo_to_dict(u: UndoRecord) -> Json:
     return {
         "id": u.id,
         "actor": u.actor,
@@ -185,6 +188,7 @@ def _action_to_dict(a: ActionItem) -> Json:
         "raised_on": a.raised_on,
         "raised_in": a.raised_in,
         "carried": a.carried,
+        **measure_to_dict(a),
     }
 
 
@@ -299,6 +303,7 @@ def _action_from(data: Any, where: str) -> ActionItem:
         raised_on=r.text("raised_on", ""),
         raised_in=r.ident("raised_in", ""),
         carried=r.integer("carried", 0),
+        **measure_from(r),
     )
 
 
@@ -431,6 +436,7 @@ def session_from_dict(data: Any) -> Session:
         undoable=tuple(
             _undo_from(x, f"session.undoable[{i}]") for i, x in enumerate(r.items("undoable"))
         ),
+        **numbers_from(r),
     )
 
 
@@ -449,3 +455,91 @@ def _links_from(r: _Reader) -> tuple[ProblemLink, ...]:
         where = f"session.problem_links[{i}]"
         links.append(ProblemLink(target=_ident(x[0], where), problem=_ident(x[1], where)))
     return tuple(links)
+
+
+# --- measured actions and the team's numbers (absent in files from before them) ---------
+def measure_to_dict(a: ActionItem) -> Json:
+    return {
+        "baseline": a.baseline,
+        "target": a.target,
+        "direction": a.direction.value,
+        "decision": a.decision,
+        "acted_early": a.acted_early,
+        "actuals": [
+            {"value": m.value, "on": m.on, "session_id": m.session_id, "retro": m.retro}
+            for m in a.actuals
+        ],
+    }
+
+
+def _opt_number(r: _Reader, key: str) -> float | None:
+    value = r._get(key, (int, float, type(None)), None)
+    if value is not None and not math.isfinite(value):
+        raise MalformedSession(f"{r.where}.{key}: not a finite number")
+    return None if value is None else float(value)
+
+
+def _number(r: _Reader, key: str) -> float:
+    value = _opt_number(r, key)
+    if value is None:
+        raise MalformedSession(f"{r.where}.{key}: missing")
+    return value
+
+
+def measure_from(r: _Reader) -> dict[str, Any]:
+    actuals = []
+    for i, x in enumerate(r.items("actuals")):
+        m = _Reader(x, f"{r.where}.actuals[{i}]")
+        actuals.append(
+            Measurement(
+                value=_number(m, "value"),
+                on=m.text("on", ""),
+                session_id=m.text("session_id", ""),
+                retro=m.text("retro", ""),
+            )
+        )
+    return {
+        "baseline": _opt_number(r, "baseline"),
+        "target": _opt_number(r, "target"),
+        "direction": _enum(Direction, r.text("direction", "up"), f"{r.where}.direction"),
+        "decision": r.flag("decision", False),
+        "acted_early": r.flag("acted_early", False),
+        "actuals": tuple(actuals),
+    }
+
+
+def numbers_to_dict(s: Session) -> Json:
+    return {
+        "data_step": s.data_step,
+        "numbers": [
+            {
+                "name": n.name,
+                "value": n.value,
+                "unit": n.unit,
+                "period": n.period,
+                "previous": n.previous,
+            }
+            for n in s.numbers
+        ],
+        "readiness": [{"text": c.text, "ready": c.ready} for c in s.readiness],
+    }
+
+
+def numbers_from(r: _Reader) -> dict[str, Any]:
+    numbers = tuple(
+        TeamNumber(
+            name=n.text("name"),
+            value=_opt_number(n, "value"),
+            unit=n.text("unit", ""),
+            period=n.text("period", ""),
+            previous=_opt_number(n, "previous"),
+        )
+        for n in (_Reader(x, f"session.numbers[{i}]") for i, x in enumerate(r.items("numbers")))
+    )
+    readiness = tuple(
+        ReadinessCheck(text=c.text("text"), ready=c._get("ready", (bool, type(None)), None))
+        for c in (
+            _Reader(x, f"session.readiness[{i}]") for i, x in enumerate(r.items("readiness"))
+        )
+    )
+    return {"data_step": r.flag("data_step", False), "numbers": numbers, "readiness": readiness}

@@ -2,7 +2,12 @@
 
 Before the reveal, other people's cards keep their place and column (so counts show) but
 lose text and author. Until voting ends, only your own votes are visible. In anonymous
-mode nobody's authorship or votes are shown but your own.
+mode nobody's authorship, votes, ratings or check-in are shown but your own. Check-in
+words and moods are the facilitator's to see (and nobody's but their own person's in an
+anonymous retro): the others learn only that someone has checked in.
+
+A browser page reads everything it is sent, shown or not, so what is redacted here never
+leaves the hub.
 """
 
 from __future__ import annotations
@@ -42,10 +47,13 @@ def view_for(session: Session, viewer: str | None) -> Session:
     )
     roti = session.roti
     if anonymous:
-        roti = {
-            (pid if pid == viewer else f"anon-{i}"): score
-            for i, (pid, score) in enumerate(sorted(roti.items()))
-        }
+        # Numbered in the order of the scores, never of the people: "anon-0" must not be
+        # the rating of whoever has the smallest participant id.
+        others = sorted(score for pid, score in roti.items() if pid != viewer)
+        roti = {f"anon-{i}": score for i, score in enumerate(others)}
+        if viewer in session.roti:
+            roti[viewer] = session.roti[viewer]
+    people = _redact_checkins(session, viewer, anonymous=anonymous)
     links = session.problem_links
     if not revealed:  # the same for every viewer, so the hub encodes them once
         links = tuple(k for k in links if session.card(k.target) is None)
@@ -53,7 +61,7 @@ def view_for(session: Session, viewer: str | None) -> Session:
         cards=cards,
         votes=_redact_votes(session, viewer),
         roti=roti,
-        participants=_redact_seats(session.participants),
+        participants=redact_seats(people),
         redacted_for=viewer or "",
         # A face-down card's link would tell what it is about (the facilitator went back
         # to writing after linking it).
@@ -62,11 +70,38 @@ def view_for(session: Session, viewer: str | None) -> Session:
     )
 
 
+CHECKED_IN = "(checked in)"
+"""What a viewer's copy says of another person's check-in it may not read."""
+
+
+def reads_every_checkin(session: Session, viewer: str | None) -> bool:
+    """The facilitator's own seat reads every check-in, unless the retro is anonymous."""
+    reader = session.participant(viewer) if viewer else None
+    return reader is not None and reader.is_facilitator and not session.settings.anonymous
+
+
+def _redact_checkins(
+    session: Session, viewer: str | None, *, anonymous: bool
+) -> tuple[Participant, ...]:
+    people = session.participants
+    if reads_every_checkin(session, viewer):
+        return people
+    if not any((p.checkin_word or p.mood is not None) and p.id != viewer for p in people):
+        return people
+    return tuple(
+        replace(p, checkin_word=CHECKED_IN, mood=None)
+        if p.id != viewer and (p.checkin_word or p.mood is not None)
+        else p
+        for p in people
+    )
+
+
 SEAT_BOUND = "bound"
 """What a viewer's copy says of a seat bound to a browser: never the identity's hash."""
 
 
-def _redact_seats(people: tuple[Participant, ...]) -> tuple[Participant, ...]:
+def redact_seats(people: tuple[Participant, ...]) -> tuple[Participant, ...]:
+    """The people as any viewer sees them: a bound seat says so, never the hash."""
     if not any(p.seat and p.seat != SEAT_BOUND for p in people):
         return people
     return tuple(replace(p, seat=SEAT_BOUND) if p.seat else p for p in people)

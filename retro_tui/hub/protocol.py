@@ -14,10 +14,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from retro_tui.domain.model import Card, Session
-from retro_tui.domain.serial import MalformedSession, session_from_dict, session_to_dict
+from retro_tui.domain.model import Card, Participant, Session
+from retro_tui.domain.serial import (
+    MalformedSession,
+    session_from_dict,
+    session_to_dict,
+    undo_to_dict,
+)
 from retro_tui.domain.text import make_visible
-from retro_tui.domain.views import BoardView, view_for
+from retro_tui.domain.views import BoardView, reads_every_checkin, redact_seats, view_for
 
 MAX_LINE = 256 * 1024  # a client line; views from the hub may be larger
 MAX_VIEW_LINE = 64 * 1024 * 1024
@@ -105,6 +110,10 @@ class ViewEncoder:
     else. The line decodes to the same view as the straightforward
     `encode({"t": "view", "view": view_to_wire(view)})`.
 
+    People are encoded the same way: each person once as everyone sees them and once as
+    they see themselves (check-ins are private, see `view_for`); a viewer gets its own
+    row, or every row whole if it reads every check-in.
+
     `encode` also returns a fingerprint of the view without its revision number: when it
     equals the one last sent to a client, nothing that client can see has changed (for
     example another person's hidden vote) and the line need not be sent at all.
@@ -118,20 +127,48 @@ class ViewEncoder:
         self._own: list[str] = []
         self._public: list[str] = []
         self._fragments: dict[Card, str] = {}
+        self._people_ids: list[str] = []
+        self._people_whole: list[str] = []
+        self._people_public: list[str] = []
+        self._people_same = True
+        self._online_set: frozenset[str] | None = None
+        self._online_json = "[]"
 
     def _prepare(self, session: Session) -> None:
         self._stub = stub = session.with_changes(**_EMPTIED)
         public = view_for(session, None)
         data = session_to_dict(public)
-        for key in _PER_VIEWER:
+        for key in (*_PER_VIEWER, "participants"):
             del data[key]
         self._common = _dumps(data)[1:-1]
+        whole = redact_seats(session.participants)
+        self._people_whole = self._encode_people(stub, whole)
+        self._people_public = (
+            self._people_whole
+            if public.participants == whole
+            else self._encode_people(stub, public.participants)
+        )
+        self._people_same = self._people_public is self._people_whole
+        self._people_ids = [person.id for person in session.participants]
         fragments: dict[Card, str] = {}
         self._own = self._encode_cards(stub, session.cards, fragments)
         self._public = self._encode_cards(stub, public.cards, fragments)
         self._fragments = fragments  # only this revision's card versions stay cached
         self._authors = [card.author for card in session.cards]
         self._session = session
+
+    @staticmethod
+    def _encode_people(stub: Session, people: tuple[Participant, ...]) -> list[str]:
+        encoded = session_to_dict(stub.with_changes(participants=people))["participants"]
+        return [_dumps(data) for data in encoded]
+
+    def _people_for(self, session: Session, viewer: str | None) -> str:
+        whole, public = self._people_whole, self._people_public
+        if self._people_same or reads_every_checkin(session, viewer):
+            return ",".join(whole)
+        return ",".join(
+            whole[i] if pid == viewer else public[i] for i, pid in enumerate(self._people_ids)
+        )
 
     def _encode_cards(
         self, stub: Session, cards: tuple[Card, ...], fragments: dict[Card, str]
@@ -160,12 +197,34 @@ class ViewEncoder:
         if session is not self._session:
             self._prepare(session)
         assert self._stub is not None
-        wire = view_to_wire(view_of(self._stub))
-        mine = wire.pop("session")
-        revision = mine.pop("revision")
-        del mine["cards"]
-        rest = _dumps({key: mine[key] for key in _PER_VIEWER if key in mine})
-        outer = _dumps(wire)
+        view = view_of(self._stub)
+        mine = view.session
+        revision = mine.revision
+        people = self._people_for(session, viewer)
+        # The per-viewer keys as `session_to_dict` spells them (not the whole stub again).
+        rest = _dumps(
+            {
+                "votes": [[vote.voter, vote.target] for vote in mine.votes],
+                "roti": dict(mine.roti),
+                "redacted_for": mine.redacted_for,
+                "undoable": [undo_to_dict(record) for record in mine.undoable],
+            }
+        )
+        if view.online is not self._online_set:  # the hub keeps one set until presence changes
+            self._online_set, self._online_json = view.online, _dumps(sorted(view.online))
+        outer = "".join(
+            (
+                '{"you":',
+                _dumps(view.you),
+                ',"online":',
+                self._online_json,
+                ',"problem":',
+                _dumps(view.problem),
+                ',"presenting":',
+                "true" if view.presenting else "false",
+                "}",
+            )
+        )
         own, public = self._own, self._public
         cards = ",".join(
             own[i] if author == viewer else public[i] for i, author in enumerate(self._authors)
@@ -178,9 +237,11 @@ class ViewEncoder:
                 self._common,
                 ",",
                 rest[1:-1],
-                f',"revision":{revision},"cards":[',
+                ',"participants":[',
+                people,
+                f'],"revision":{revision},"cards":[',
                 cards,
                 "]}}}\n",
             )
         )
-        return line.encode(), (self._common, cards, rest, outer)
+        return line.encode(), (self._common, people, cards, rest, outer)

@@ -15,6 +15,7 @@ from datetime import date
 from retro_tui.domain.model import ActionStatus, Session
 from retro_tui.domain.text import name_key
 from retro_tui.reports.followup import ActionRow, MentionKind, collect
+from retro_tui.reports.measure_insights import MeasureInsights, measure_insights
 from retro_tui.reports.problems import Scores
 from retro_tui.reports.recurring import (
     POSSIBLE_SIMILARITY,
@@ -295,10 +296,12 @@ class Insights:
     possible: tuple[PossibleRecurrence, ...] = ()  # guesses, shown as such
     linked_retros: int = 0  # retros with at least one confirmed link: what "none" rests on
     problems_window: int = 0  # how many retros were looked at for recurring problems
+    measures: MeasureInsights | None = None  # issue 14: measured actions and numbers
 
     def to_json(self) -> dict[str, object]:
         """Plain data for `--json`; the shape is part of the CLI's contract."""
         return {
+            **({"measures": self.measures.to_json()} if self.measures else {}),
             "team": self.team,
             "sessions": self.sessions,
             "first": self.first,
@@ -419,4 +422,5 @@ def insights(
         ),
         linked_retros=sum(bool(s.problem_links) for s in recent),
         problems_window=len(recent),
+        measures=measure_insights(mine, rows),
     )

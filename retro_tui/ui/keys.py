@@ -55,6 +55,12 @@ def _shared(*phases: Phase, facilitator: bool = False, grouper: bool = False) ->
 RULES: dict[str, KeyRule] = {
     "check_in": _rule(P.CHECKIN),
     "review": _shared(P.REVIEW, facilitator=True),
+    "enter_actual": _shared(P.REVIEW, facilitator=True),
+    "add_number": _shared(P.DATA, facilitator=True),
+    "edit_number": _shared(P.DATA, facilitator=True),
+    "delete_number": _shared(P.DATA, facilitator=True),
+    "readiness": _shared(P.DATA, facilitator=True),
+    "open_data": _shared(P.CHECKIN, P.REVIEW, facilitator=True),
     "add_card": _rule(P.WRITE, P.GROUP),
     "edit_card": _rule(P.WRITE, P.GROUP),
     # In the group phase the facilitator deletes and moves anyone's cards: facilitation.
@@ -207,6 +213,14 @@ BOARD_BINDINGS: list[BindingType] = [
     _b("T,ctrl+t", "timer_extend", "+1 min", "timer-extend", key_display="T"),
     _b("question_mark,f1", "help", "Keys", "help", key_display="?"),
     _b(
+        "N",
+        "open_data",
+        "Numbers",
+        "open-data",
+        show=False,
+        tooltip="Go to the Data step: the team's numbers",
+    ),
+    _b(
         "ctrl+o",
         "action_items",
         "Action items",
@@ -268,6 +282,31 @@ BOARD_BINDINGS: list[BindingType] = [
         "undo",
         key_display="z",
         tooltip="Take back your last delete, merge or take-out",
+    ),
+    # The numbers (issue 14): the Data step's table and checklist, the review's actuals.
+    _b(
+        "m",
+        "enter_actual",
+        "Actual",
+        "enter-actual",
+        tooltip="Enter the actual value of the selected action's metric",
+    ),
+    _b("a", "add_number", "Add number", "add-number"),
+    _b("e", "edit_number", "Change", "edit-number", tooltip="Change the selected number"),
+    _b("d", "delete_number", "Delete", "delete-number", show=False),
+    _b(
+        "y",
+        "readiness(True)",
+        "Was ready",
+        "readiness-yes",
+        tooltip="The selected check was true before the work started",
+    ),
+    _b(
+        "n",
+        "readiness(False)",
+        "Was not",
+        "readiness-no",
+        tooltip="The selected check was not true before the work started",
     ),
     # Last in the footer: shown when the phase's own keys leave room (always on a
     # presenting board, which hides the keys for one's own cards).

@@ -33,8 +33,10 @@ from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server
 
 from retro_tui.domain.text import make_visible
+from retro_tui.web import simple
 from retro_tui.web.connections import REQUEST_TIMEOUT, ConnectionGuard, GuardedTCPSite
 from retro_tui.web.relay import MAX_COLUMNS, MAX_ROWS, BrowserRelay, clamp
+from retro_tui.web.simple import PageChoice, PageDoor
 from retro_tui.web.tokens import grant_role, is_identity, make_grant, new_identity, tokens_equal
 
 log = logging.getLogger("retro_tui.web")
@@ -134,6 +136,8 @@ class RetroWebServer(Server):
         max_per_address: int | None = None,
         seats: SeatKeeper | None = None,
         previous_tokens: Mapping[Role, str] | None = None,
+        pages: PageDoor | None = None,
+        default_page: PageChoice = "terminal",
     ) -> None:
         """`max_per_address` caps the websockets one client address may hold at once
         (off by default: a whole office may share one address)."""
@@ -167,6 +171,10 @@ class RetroWebServer(Server):
             "facilitator": facilitator_token,
         }
         self.seats = seats
+        self.pages = pages
+        """Opens simple pages' seats at the hub; without it only the terminal page is served."""
+        self.default_page: PageChoice = default_page
+        self._simple_pages: dict[web.WebSocketResponse, str] = {}  # socket → browser identity
         self._previous_tokens: Mapping[Role, str] = dict(previous_tokens or {})
         """The links before the last change: their cookies open nothing, but a browser
         that proves one with a new link keeps its seat instead of losing it."""
@@ -205,6 +213,7 @@ class RetroWebServer(Server):
         self._tokens = {"participant": participant_token, "facilitator": facilitator_token}
         sessions = list(self._sessions.items())
         await asyncio.gather(*(_end_session(s, ws) for s, ws in sessions), return_exceptions=True)
+        await self._close_pages(lambda identity: True)
 
     async def start(self) -> None:
         """Listen on the running loop without blocking it, so the hub can share the loop.
@@ -245,6 +254,7 @@ class RetroWebServer(Server):
         """End every session; aiohttp would otherwise wait for websockets to time out."""
         sessions = list(self._sessions.items())
         await asyncio.gather(*(_end_session(s, ws) for s, ws in sessions), return_exceptions=True)
+        await self._close_pages(lambda identity: True)
 
     async def _make_app(self) -> web.Application:
         """Build the aiohttp app: our guarded routes and textual-serve's static files."""
@@ -255,6 +265,7 @@ class RetroWebServer(Server):
                 web.get("/ws", self._serve_websocket, name="websocket"),
                 web.get("/download/{key}", self._serve_download, name="download"),
                 web.static("/static", self.statics_path, name="static"),
+                *simple.routes(self),
             ]
         )
         app.on_shutdown.append(self.on_shutdown)
@@ -283,6 +294,8 @@ class RetroWebServer(Server):
             return self._notice(INVALID_LINK, status=403)
         if request.query_string:
             return _see_other_here()  # keep stray tokens and textual.js switches off the page
+        if self.pages is not None and simple.chosen_page(request, self.default_page) == "simple":
+            return simple.simple_page(self)
         return self._page()
 
     async def _serve_websocket(self, request: web.Request) -> web.StreamResponse:
@@ -296,11 +309,24 @@ class RetroWebServer(Server):
             heartbeat=15, timeout=STOP_GRACE, max_msg_size=MAX_MESSAGE_BYTES
         )
         address = _address_of(request)
+        place = self.hold_place(visitor, address)
+        if isinstance(place, str):
+            await websocket.prepare(request)
+            await _refuse(websocket, place)
+            return websocket
+        try:
+            await websocket.prepare(request)
+            await self._run_session(request, websocket, visitor, place)
+        finally:
+            place()
+        return websocket
+
+    def hold_place(self, visitor: Visitor, address: str) -> Callable[[], None] | str:
+        """Count one more tab of `visitor` against the caps (terminal or simple page), and
+        return what frees its place (safe to call twice); or say why there is no room."""
         refusal = self._over_a_cap(visitor, address)
         if refusal:
-            await websocket.prepare(request)
-            await _refuse(websocket, refusal)
-            return websocket
+            return refusal
         # Counted before any await: no race past a cap.
         tabs = self._tabs[visitor.role]
         tabs[visitor.identity] += 1
@@ -322,12 +348,7 @@ class RetroWebServer(Server):
             if self._per_address[address] <= 0:
                 del self._per_address[address]
 
-        try:
-            await websocket.prepare(request)
-            await self._run_session(request, websocket, visitor, release)
-        finally:
-            release()
-        return websocket
+        return release
 
     def _over_a_cap(self, visitor: Visitor, address: str) -> str:
         """Say why one more websocket would pass a cap, or return ''."""
@@ -421,6 +442,43 @@ class RetroWebServer(Server):
         """End every open tab of one browser identity."""
         tabs = [(s, ws) for s, ws in self._sessions.items() if self._owners.get(s) == identity]
         await asyncio.gather(*(_end_session(s, ws) for s, ws in tabs), return_exceptions=True)
+        await self._close_pages(lambda owner: owner == identity)
+
+    async def _close_pages(self, which: Callable[[str], bool]) -> None:
+        """Close the simple pages of the browser identities `which` picks."""
+        pages = [ws for ws, owner in self._simple_pages.items() if which(owner)]
+        closing = (ws.close(code=WSCloseCode.GOING_AWAY, message=b"Join again.") for ws in pages)
+        await asyncio.gather(*closing, return_exceptions=True)
+
+    # --- what the simple page (web/simple.py) shares with the terminal page -----------
+    invalid_link: Final = INVALID_LINK
+    foreign_origin: Final = FOREIGN_ORIGIN
+
+    def visitor_of(self, request: web.Request) -> Visitor | None:
+        """Who the request's cookies prove it is, under the current links, or None."""
+        return self._visitor(request)
+
+    def origin_allowed(self, request: web.Request) -> bool:
+        """Tell whether a websocket comes from a page of this server."""
+        return self._origin_allowed(request)
+
+    def address_of(self, request: web.Request) -> str:
+        """The client's address as the per-address cap counts it."""
+        return _address_of(request)
+
+    def page_template(self, name: str) -> string.Template:
+        """One of the page templates (values are escaped by the caller)."""
+        return self._templates[name]
+
+    def track_page(self, identity: str, websocket: web.WebSocketResponse) -> Callable[[], None]:
+        """Keep an open simple page, so new links or a moved seat close it; return what
+        forgets it."""
+        self._simple_pages[websocket] = identity
+
+        def forget() -> None:
+            self._simple_pages.pop(websocket, None)
+
+        return forget
 
     def _visitor(
         self, request: web.Request, tokens: Mapping[Role, str] | None = None
@@ -457,7 +515,14 @@ class RetroWebServer(Server):
     def _page(self) -> web.Response:
         """Render the terminal page, allowing only this server's own resources."""
         nonce = secrets.token_urlsafe(16)
-        body = self._templates["index"].substitute(title=html.escape(self.title), nonce=nonce)
+        switch = (
+            '<a class="switch" href="page/simple">Simple page (phones, screen readers)</a>'
+            if self.pages is not None
+            else ""
+        )
+        body = self._templates["index"].substitute(
+            title=html.escape(self.title), nonce=nonce, switch=switch
+        )
         return _html(body, status=200, policy=_PAGE_POLICY.format(nonce=nonce))
 
     def _notice(self, message: str, *, status: int) -> web.Response:

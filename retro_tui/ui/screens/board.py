@@ -26,17 +26,18 @@ from retro_tui.client import HubClient
 from retro_tui.clock import Clock
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Session
-from retro_tui.domain.phases import PHASE_ORDER, Phase
+from retro_tui.domain.phases import PHASE_ORDER, Phase, phases_of
 from retro_tui.domain.views import BoardView
 from retro_tui.ui import keys
 from retro_tui.ui.ports import PresentingSwitch, ProblemAdvisor
-from retro_tui.ui.screens.board_actions import BoardActions
+from retro_tui.ui.screens.board_measures import MeasureActions
 from retro_tui.ui.shaping import votes_left_text
 from retro_tui.ui.widgets.actions_pane import ActionsPane
 from retro_tui.ui.widgets.card_list import CardList
 from retro_tui.ui.widgets.checkin_pane import CheckinPane
 from retro_tui.ui.widgets.close_pane import ClosePane
 from retro_tui.ui.widgets.columns import ColumnsBoard
+from retro_tui.ui.widgets.data_pane import DataPane
 from retro_tui.ui.widgets.discuss_pane import DiscussPane
 from retro_tui.ui.widgets.phase_bar import PhaseBar
 from retro_tui.ui.widgets.presence import PresenceBar
@@ -50,6 +51,7 @@ Exporter = Callable[[Session], Path]
 
 PANES: dict[Phase, str] = {
     Phase.CHECKIN: "pane-checkin",
+    Phase.DATA: "pane-data",
     Phase.REVIEW: "pane-review",
     Phase.WRITE: "pane-board",
     Phase.GROUP: "pane-board",
@@ -61,7 +63,8 @@ PANES: dict[Phase, str] = {
 
 # Made when their phase first comes: each browser tab's process pays for its widgets
 # (about 2 MB for these four, measured with bench/), and many retros skip some phases.
-LATER_PANES: dict[str, type[ReviewPane | DiscussPane | ActionsPane | ClosePane]] = {
+LATER_PANES: dict[str, type[DataPane | ReviewPane | DiscussPane | ActionsPane | ClosePane]] = {
+    "pane-data": DataPane,
     "pane-review": ReviewPane,
     "pane-discuss": DiscussPane,
     "pane-actions": ActionsPane,
@@ -101,7 +104,10 @@ def phase_hint(view: BoardView, grouping: str | None) -> Text:
         return text
     hints: dict[Phase, str] = {
         Phase.CHECKIN: "Check-in: press c for one word and a mood from 1 to 5.",
-        Phase.REVIEW: "Last retro's actions: 1 done · 2 carry over · 3 drop."
+        Phase.DATA: "The team's numbers, beside last retro's. a adds · e changes a value."
+        if fac
+        else "The team's numbers, beside their value at the last retro.",
+        Phase.REVIEW: "Last retro's actions: 1 done · 2 carry over · 3 drop · m actual."
         if fac
         else "The facilitator is reviewing last retro's actions.",
         Phase.WRITE: "Write privately: a add · e edit · d delete · [ ] move · D done. "
@@ -113,7 +119,7 @@ def phase_hint(view: BoardView, grouping: str | None) -> Text:
         Phase.DISCUSS: "enter discusses the selected topic · n notes · A makes it an action item."
         if fac
         else "Topics in order of votes; the one under discussion is marked ▶.",
-        Phase.ACTIONS: "Every action needs an owner, a due date and a metric."
+        Phase.ACTIONS: "Each action needs an owner, a due date, a metric and a target."
         + (" a add · e edit · d delete." if fac else ""),
         Phase.CLOSE: "Rate the retro from 1 (waste of time) to 5 (excellent).",
     }
@@ -133,7 +139,7 @@ def phase_hint(view: BoardView, grouping: str | None) -> Text:
     return Text(hints[phase])
 
 
-class BoardScreen(BoardActions):
+class BoardScreen(MeasureActions):
     """Every phase of the retro for one person (facilitator or participant)."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.BOARD_BINDINGS
@@ -224,7 +230,9 @@ class BoardScreen(BoardActions):
             return
         session = view.session
         set_text(self.query_one("#session-title", Static), session_heading(view))
-        self.query_one(PhaseBar).phase = session.phase
+        bar = self.query_one(PhaseBar)
+        bar.phases = phases_of(session.data_step)
+        bar.phase = session.phase
         self.query_one(TimerDisplay).timer = session.timer
         problem = self.query_one("#problem", Static)
         set_text(problem, Text(view.problem))
@@ -295,6 +303,8 @@ class BoardScreen(BoardActions):
         else:
             self.run_worker(self._focus_when_mounted(mounting), group="pane", exclusive=True)
         later = PHASE_ORDER[phase.order + 1 :]
+        if later and later[0] is Phase.DATA and not self.view_uses_data():
+            later = later[1:]
         if later:
             self._make_pane(switcher, PANES[later[0]], shown=False)
 
@@ -307,6 +317,9 @@ class BoardScreen(BoardActions):
         pane.display = shown  # the switcher hides only the children it started with
         return switcher.mount(pane)  # a pane draws its view when mounted
 
+    def view_uses_data(self) -> bool:
+        return self.view is not None and self.view.session.data_step
+
     async def _focus_when_mounted(self, mounting: AwaitMount) -> None:
         await mounting
         self._focus_pane()
@@ -315,7 +328,7 @@ class BoardScreen(BoardActions):
         pane = self.query_one(ContentSwitcher).visible_content
         if isinstance(pane, ColumnsBoard):
             pane.focus_first()
-        elif isinstance(pane, ReviewPane | DiscussPane | ActionsPane):
+        elif isinstance(pane, DataPane | ReviewPane | DiscussPane | ActionsPane):
             pane.table.focus()
         elif pane is not None:
             self.set_focus(None)

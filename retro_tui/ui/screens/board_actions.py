@@ -411,12 +411,17 @@ class BoardActions(Screen[None]):
             return
         assert self.view is not None
         item = next(a for a in self.view.session.actions if a.id not in before)
-        fields = await self.app.push_screen_wait(ActionDialog(item, title="Action item from topic"))
+        fields = await self.app.push_screen_wait(
+            ActionDialog(item, title="Action item from topic", numbers=self._number_names())
+        )
         if fields is not None:
             await self._edit_action(item.id, fields)
 
+    def _number_names(self) -> tuple[str, ...]:
+        return tuple(n.name for n in self.view.session.numbers) if self.view else ()
+
     async def _edit_action(self, action_id: str, fields: ActionFields) -> None:
-        await self.send(
+        edited = await self.send(
             c.EditAction(
                 action=action_id,
                 text=fields.text,
@@ -425,14 +430,31 @@ class BoardActions(Screen[None]):
                 metric=fields.metric,
             )
         )
+        if edited:
+            await self.send(
+                c.SetMeasure(
+                    action=action_id,
+                    baseline=fields.baseline,
+                    target=fields.target,
+                    direction=fields.direction,
+                    decision=fields.decision,
+                )
+            )
 
     @work(group="dialogs")
     async def action_add_action(self) -> None:
-        fields = await self.app.push_screen_wait(ActionDialog())
+        fields = await self.app.push_screen_wait(ActionDialog(numbers=self._number_names()))
         if fields is not None:
             await self.send(
                 c.AddAction(
-                    text=fields.text, owner=fields.owner, due=fields.due, metric=fields.metric
+                    text=fields.text,
+                    owner=fields.owner,
+                    due=fields.due,
+                    metric=fields.metric,
+                    baseline=fields.baseline,
+                    target=fields.target,
+                    direction=fields.direction,
+                    decision=fields.decision,
                 )
             )
 
@@ -442,7 +464,7 @@ class BoardActions(Screen[None]):
         item = self.view.session.action(key) if key and self.view else None
         if item is None:
             return
-        fields = await self.app.push_screen_wait(ActionDialog(item))
+        fields = await self.app.push_screen_wait(ActionDialog(item, numbers=self._number_names()))
         if fields is not None:
             await self._edit_action(item.id, fields)
 

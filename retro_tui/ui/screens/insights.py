@@ -26,6 +26,7 @@ from textual.widgets import Collapsible, Footer, Select, Static
 
 from retro_tui.reports.folder import Loaded, team_insights
 from retro_tui.reports.insights import Insights, OpenTime, RecurringProblem, sparkline
+from retro_tui.reports.measure_insights import measure_lines
 from retro_tui.reports.recurring import action_line, nothing_recurring
 
 
@@ -148,6 +149,18 @@ def possible_text(found: Insights) -> Text:
     return text
 
 
+def measures_text(found: Insights) -> Text:
+    """Measured actions, decisions, the team's numbers and readiness (issue 14)."""
+    if found.measures is None:
+        return Text("")
+    lines = measure_lines(found.measures)
+    text = Text()
+    for line in lines:
+        heading = bool(line) and not line.startswith(" ")
+        text.append(line + "\n", style="bold underline" if heading else "")
+    return text
+
+
 class InsightsScreen(Screen[None]):
     """One team's insights; a team picker switches between teams."""
 
@@ -156,7 +169,12 @@ class InsightsScreen(Screen[None]):
         Binding("escape", "back", "Back", id="insights-back"),
     ]
 
-    FIGURES = ("#insights-retros", "#insights-open", "#insights-problems-heading")
+    FIGURES = (
+        "#insights-retros",
+        "#insights-open",
+        "#insights-measures",
+        "#insights-problems-heading",
+    )
 
     class Failed(Message):
         def __init__(self, reason: str) -> None:
@@ -189,6 +207,7 @@ class InsightsScreen(Screen[None]):
             yield Static(Text("Reading the retros…", style="dim"), id="insights-trends")
             yield Static(id="insights-retros")
             yield Static(id="insights-open")
+            yield Static(id="insights-measures", markup=False)
             yield Static(
                 Text("Problems that keep coming back", style="bold underline"),
                 id="insights-problems-heading",
@@ -243,6 +262,7 @@ class InsightsScreen(Screen[None]):
         trends.update(trends_text(found))
         self.query_one("#insights-retros", Static).update(retros_table(found))
         self.query_one("#insights-open", Static).update(open_time_text(found.open_time))
+        self.query_one("#insights-measures", Static).update(measures_text(found))
         for name in (*self.FIGURES, "#insights-heading"):
             self.query_one(name).display = True
         if not found.problems:

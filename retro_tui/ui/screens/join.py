@@ -1,4 +1,5 @@
-"""A browser participant's first screen: pick the name others will see."""
+"""A browser participant's first screen: pick the name others will see, in a retro it names
+(a link from a chat could lead anywhere: the page says which retro it is)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class JoinScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="join", classes="dialog"):
             yield Static(Text("Join the retro", style="bold"), classes="dialog-title")
+            yield Static("", id="join-retro-name", markup=False)
             yield Static(
                 "The others see this name (never on cards in an anonymous retro).",
                 classes="dialog-hint",
@@ -44,6 +46,16 @@ class JoinScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.name_the_retro()
+
+    @work(exclusive=True, group="join-title")
+    async def name_the_retro(self) -> None:
+        """Put the retro's title in the heading as soon as the hub's first view arrives."""
+        try:
+            view = await self.client.next_view()
+        except ConnectionError:
+            return
+        self.query_one("#join-retro-name", Static).update(Text(f"“{view.session.title}”"))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#join-button")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from retro_tui.domain.measures import Direction, format_number
 from retro_tui.domain.model import ActionItem
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import missing_text
@@ -29,11 +30,24 @@ def action_detail(item: ActionItem) -> Text:
     text.append(item.due or "–")
     text.append(" · metric ", style="dim")
     text.append(item.metric or "–")
+    if item.target is not None:
+        text.append(" · ", style="dim")
+        text.append(measure_text(item))
     if item.carried:
         text.append(f" · carried over {item.carried}×", style="dim")
     text.append("\n")
     text.append(missing_text(item.missing), style="green" if item.is_smart else "yellow bold")
     return text
+
+
+def measure_text(item: ActionItem) -> str:
+    """`18 → 25, higher is better` or `decide at 1000`."""
+    goal = format_number(item.target)
+    if item.decision:
+        return f"decide when it reaches {goal}"
+    start = f"{format_number(item.baseline)} → " if item.baseline is not None else "target "
+    way = "higher" if item.direction is Direction.UP else "lower"
+    return f"{start}{goal}, {way} is better"
 
 
 class ActionsPane(TablePane):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from retro_tui.domain.model import ReviewDecision, ReviewItem
+from retro_tui.domain.judging import judgement
+from retro_tui.domain.measures import Readiness, Verdict, format_change, format_number
+from retro_tui.domain.model import ReviewDecision, ReviewItem, Session
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import age_text
 from retro_tui.ui.widgets.table_pane import TablePane
@@ -27,11 +29,37 @@ def review_row(entry: ReviewItem, view: BoardView) -> list[Text]:
         Text(action.text),
         Text(action.owner or "–"),
         Text(age, style="dim"),
+        result_text(view.session, entry),
         Text(label, style=style),
     ]
 
 
-def review_detail(entry: ReviewItem) -> Text:
+VERDICT_STYLES = {
+    Verdict.REACHED: "green",
+    Verdict.PARTLY: "yellow",
+    Verdict.MISSED: "red",
+    Verdict.NO_ACTUAL: "dim",
+    Verdict.NOT_MEASURED: "dim",
+}
+
+
+def result_text(session: Session, entry: ReviewItem) -> Text:
+    """`21→25 partly`, `1200/1000 ready`, `? / 25` (no actual yet) or `–` (not measured)."""
+    action = entry.action
+    if action.target is None:
+        return Text("–", style="dim")
+    found = judgement(session, action)
+    value = format_number(found.actual) if found.actual is not None else "?"
+    goal = format_number(action.target)
+    if found.readiness is not None:
+        style = "green" if found.readiness is Readiness.READY else "yellow"
+        return Text(f"{value}/{goal} {found.readiness.value}", style=style)
+    words = {Verdict.NO_ACTUAL: "actual?"}
+    word = words.get(found.verdict, found.verdict.value)
+    return Text(f"{value}→{goal} {word}", style=VERDICT_STYLES[found.verdict])
+
+
+def review_detail(entry: ReviewItem, session: Session) -> Text:
     action = entry.action
     text = Text.assemble((action.text, "bold"))
     text.append("\nowner ", style="dim")
@@ -41,13 +69,50 @@ def review_detail(entry: ReviewItem) -> Text:
     if action.raised_in:
         text.append(" · from ", style="dim")
         text.append(action.raised_in)
+    if action.target is not None:
+        text.append("\n")
+        text.append(measure_line(session, entry))
+    return text
+
+
+def measure_line(session: Session, entry: ReviewItem) -> Text:
+    """The measure, the figure and where it came from, its history and its number."""
+    action = entry.action
+    found = judgement(session, action)
+    text = Text()
+    text.append(action.metric or "metric", style="bold")
+    if action.decision:
+        text.append(f": decide when it reaches {format_number(action.target)}")
+    else:
+        start = format_number(action.baseline) if action.baseline is not None else "?"
+        text.append(f": {start} → {format_number(action.target)}")
+    text.append(" (higher is better)" if action.direction.value == "up" else " (lower is better)")
+    if found.actual is None:
+        text.append(" · m enters the actual", style="yellow")
+    else:
+        source = " from the Data step" if found.source == "number" else ""
+        text.append(f" · actual {format_number(found.actual)}{source}")
+    if action.acted_early:
+        text.append(" · acted early", style="yellow")
+    earlier = [m for m in action.actuals if m.session_id != session.id]
+    if earlier:
+        shown = ", ".join(f"{format_number(m.value)} ({m.on})" for m in earlier)
+        text.append(f" · before: {shown}", style="dim")
+    if found.number is not None and found.number.change is not None:
+        text.append(
+            f" · {found.number.name} {format_number(found.number.previous)} → "
+            f"{format_number(found.number.value)} ({format_change(found.number.change)})",
+            style="dim",
+        )
     return text
 
 
 class ReviewPane(TablePane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            [("Action", None), ("Owner", 10), ("Age", 20), ("Decision", 14)], prefix="review", id=id
+            [("Action", None), ("Owner", 10), ("Age", 18), ("Result", 16), ("Decision", 14)],
+            prefix="review",
+            id=id,
         )
 
     def watch_view(self, view: BoardView | None) -> None:
@@ -72,4 +137,4 @@ class ReviewPane(TablePane):
         detail = self._detail
         detail.display = entry is not None
         if entry is not None:
-            detail.update(review_detail(entry))
+            detail.update(review_detail(entry, view.session))  # type: ignore[union-attr]

@@ -1,0 +1,64 @@
+"""The simple page's handle on the hub, inside the web server's process.
+
+A simple page has no process of its own: the web server opens a `LocalClient` on the
+hub for each page (the `PageDoor` port declared in `web/simple.py`). What it forwards
+to the page is the hub's own view line for that seat — the very bytes a terminal tab's
+process receives over the hub socket — so a page can never see more than that seat.
+Commands obey the same per-client rate as on the socket.
+"""
+
+from __future__ import annotations
+
+from retro_tui.client import LocalClient
+from retro_tui.domain.commands import Command
+from retro_tui.domain.errors import Refused
+from retro_tui.domain.model import Role
+from retro_tui.export import default_export_name, session_markdown
+from retro_tui.hub.hub import Hub
+from retro_tui.hub.server import RATE_BURST, RATE_PER_SECOND
+from retro_tui.pacing import TokenBucket
+
+TOO_FAST = "Too many actions at once: wait a moment, then try again."
+
+
+class PageClient(LocalClient):
+    """One simple page's seat: the hub's view line for it, and its commands, rate-limited."""
+
+    def __init__(self, hub: Hub, identity: str, role: Role) -> None:
+        super().__init__(hub, identity, role)
+        self._limiter = TokenBucket(RATE_PER_SECOND, RATE_BURST)
+        self._sent: tuple[str, ...] | None = None
+
+    async def join(self, name: str) -> str:
+        if not self._limiter.allow():
+            raise Refused(TOO_FAST)
+        return await super().join(name)
+
+    async def send(self, command: Command) -> None:
+        if not self._limiter.allow():
+            raise Refused(TOO_FAST)
+        await super().send(command)
+
+    async def next_line(self) -> bytes:
+        """Wait for a change this seat can see; return its view line (as the socket sends)."""
+        while True:
+            hub = await self.conn.changed()
+            line, fingerprint = hub.wire_view(self.conn)
+            if fingerprint != self._sent:
+                self._sent = fingerprint
+                return line
+
+    def notes(self) -> tuple[str, str]:
+        """The notes of what this seat may see, and their file name."""
+        session = self.current_view().session
+        return default_export_name(session), session_markdown(session)
+
+
+class HubPages:
+    """The `PageDoor` of a live session: opens page clients on its hub."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def open_page(self, identity: str, role: Role) -> PageClient:
+        return PageClient(self.hub, identity, role)

@@ -1,0 +1,605 @@
+// The simple participant page: renders the hub's view for this seat, sends commands.
+//
+// Everything shown comes from the view the hub redacted for this seat; nothing here
+// decides what a person may see. Every user text goes in through text nodes (never
+// innerHTML), so markup in a card is shown literally.
+"use strict";
+
+(() => {
+  const PHASES = [
+    ["checkin", "Check-in"],
+    ["review", "Review actions"],
+    ["write", "Write"],
+    ["group", "Group"],
+    ["vote", "Vote"],
+    ["discuss", "Discuss"],
+    ["actions", "Actions"],
+    ["close", "Close"],
+  ];
+  const PHASE_TITLE = Object.fromEntries(PHASES);
+  const MOODS = ["1 very low", "2 low", "3 okay", "4 good", "5 great"];
+  const ROTI = ["1 waste of time", "2", "3 fair", "4", "5 excellent"];
+  const CHECKED_IN = "(checked in)"; // domain/views.py: a check-in this seat may not read
+
+  const $ = (id) => document.getElementById(id);
+  let socket = null;
+  let view = null; // the newest view: { session, you, online, problem, presenting }
+  let shownPhase = null;
+  let shownYou = null;
+  let nextId = 1;
+  let retry = 500;
+  let editing = null; // the id of the card being edited
+  const pending = new Map(); // command id -> what to do with the answer
+  let lastCounts = null;
+  let warned = "";
+
+  // --- building DOM: text always as text nodes -------------------------------------
+  function h(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === false || value === null || value === undefined) continue;
+      if (key === "on") {
+        for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
+      } else if (key === "text") {
+        node.textContent = value;
+      } else {
+        node.setAttribute(key, value === true ? "" : String(value));
+      }
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function say(text, urgent) {
+    const region = $(urgent ? "urgent" : "announce");
+    region.textContent = "";
+    window.setTimeout(() => (region.textContent = text), 50);
+  }
+
+  function showStatus(text, kind) {
+    const status = $("status");
+    status.textContent = text;
+    status.className = "status" + (kind ? " -" + kind : "");
+  }
+
+  // --- the connection --------------------------------------------------------------
+  function connect() {
+    const url = new URL("simple-ws", window.location.href);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    socket = new WebSocket(url.href);
+    socket.addEventListener("open", () => {
+      retry = 500;
+      $("connection").textContent = "Connected.";
+      $("connection").className = "connection -ok";
+    });
+    socket.addEventListener("message", (event) => receive(event.data));
+    socket.addEventListener("close", (event) => {
+      for (const answer of pending.values()) answer({ t: "nack", reason: "The connection was lost." });
+      pending.clear();
+      if (event.code === 1013) return; // full: the reason is on the page already
+      $("connection").textContent = "Disconnected from the retro. Reconnecting…";
+      $("connection").className = "connection -lost";
+      window.setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 8000);
+    });
+  }
+
+  function receive(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (message.t === "view") {
+      view = message.view;
+      render();
+    } else if (message.t === "ack" || message.t === "nack") {
+      const answer = pending.get(message.id);
+      pending.delete(message.id);
+      if (answer) answer(message);
+      if (message.t === "nack") showStatus(message.reason, "error");
+    } else if (message.t === "joined") {
+      showStatus("", "");
+    } else if (message.t === "join_refused" || message.t === "refused") {
+      showStatus(message.reason, "error");
+    } else if (message.t === "full") {
+      $("connection").textContent = message.reason;
+      $("connection").className = "connection -lost";
+    } else if (message.t === "notes") {
+      download(message.name, message.text);
+    }
+  }
+
+  function send(cmd, done) {
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      showStatus("Not connected: wait a moment, then try again.", "error");
+      return;
+    }
+    const id = nextId++;
+    if (done) pending.set(id, done);
+    socket.send(JSON.stringify({ t: "cmd", id, cmd }));
+  }
+
+  function download(name, text) {
+    const link = h("a", { href: URL.createObjectURL(new Blob([text], { type: "text/markdown" })) });
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    showStatus("Your browser is downloading the notes.", "ok");
+  }
+
+  // --- reading the view ------------------------------------------------------------
+  const session = () => view.session;
+  const person = (pid) => session().participants.find((p) => p.id === pid);
+  const me = () => person(view.you);
+  const nameOf = (pid) => (person(pid) || {}).name || "";
+  const columnTitle = (key) => (session().columns.find((c) => c.key === key) || {}).title || key;
+  const targets = () => [...new Set(session().cards.map((c) => c.topic || c.id))];
+  const totals = () => {
+    const out = {};
+    for (const [, target] of session().votes) out[target] = (out[target] || 0) + 1;
+    return out;
+  };
+  const targetTitle = (target) => {
+    const topic = session().topics.find((t) => t.id === target);
+    if (topic) return topic.title;
+    const card = session().cards.find((c) => c.id === target);
+    return card ? card.text : target;
+  };
+  const people = () => session().participants.filter((p) => view.online.includes(p.id));
+
+  // --- rendering -------------------------------------------------------------------
+  function render() {
+    const s = session();
+    $("retro-title").textContent = s.title;
+    document.title = s.title + " · retro";
+    renderPhases(s.phase);
+    renderWho();
+    const joined = Boolean(view.you) && me();
+    $("join").hidden = Boolean(joined);
+    if (!joined) {
+      $("join-heading").textContent = "Join “" + s.title + "”";
+      $("board").replaceChildren();
+      shownPhase = null;
+      return;
+    }
+    const focusKey = document.activeElement && document.activeElement.dataset.key;
+    if (s.phase !== shownPhase || view.you !== shownYou) {
+      if (shownPhase !== null) {
+        say("The retro moved on: " + PHASE_TITLE[s.phase] + ".");
+        showStatus("", "");
+      }
+      editing = null;
+      lastCounts = null;
+      shownPhase = s.phase;
+      shownYou = view.you;
+      buildPanel(s.phase);
+    }
+    updatePanel(s.phase);
+    if (focusKey) {
+      const again = document.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
+      if (again && document.activeElement !== again) again.focus();
+    }
+  }
+
+  function renderPhases(phase) {
+    const items = PHASES.map(([key, title]) =>
+      h(
+        "li",
+        { "aria-current": key === phase ? "step" : false, class: key === phase ? "-now" : "" },
+        title,
+        key === phase ? h("span", { class: "visually-hidden" }, " (now)") : null,
+      ),
+    );
+    $("phases").replaceChildren(...items);
+  }
+
+  function renderWho() {
+    const mine = me();
+    const here = people().length;
+    $("who").textContent =
+      (mine ? "You are " + mine.name + (mine.role === "facilitator" ? " (facilitator)" : "") + ". " : "") +
+      here + (here === 1 ? " person" : " people") + " online.";
+  }
+
+  // Each phase: `build` makes the panel once (forms keep what is typed), `update` fills
+  // its live parts on every view.
+  const panels = {
+    checkin: { build: buildCheckin, update: updateCheckin },
+    review: { build: () => [h("h2", {}, "Review last retro's actions"), h("ul", { id: "review-list", class: "items" })], update: updateReview },
+    write: { build: buildWrite, update: updateWrite },
+    group: { build: () => [h("h2", {}, "Group: every card is revealed"), h("div", { id: "revealed", class: "columns" })], update: updateRevealed },
+    vote: { build: buildVote, update: updateVote },
+    discuss: { build: buildDiscuss, update: updateDiscuss },
+    actions: { build: () => [h("h2", {}, "Action items"), h("ul", { id: "action-list", class: "items" })], update: updateActions },
+    close: { build: buildClose, update: updateClose },
+  };
+
+  function buildPanel(phase) {
+    const board = $("board");
+    board.replaceChildren(...panels[phase].build(), facilitatorControls());
+  }
+
+  function updatePanel(phase) {
+    panels[phase].update();
+    const controls = $("facilitator");
+    if (controls) controls.hidden = !(me() && me().role === "facilitator");
+  }
+
+  function button(label, key, onClick, attrs) {
+    return h("button", { type: "button", "data-key": key, ...(attrs || {}), on: { click: onClick } }, label);
+  }
+
+  function facilitatorControls() {
+    return h(
+      "section",
+      { id: "facilitator", "aria-labelledby": "facilitator-heading", hidden: true },
+      h("h2", { id: "facilitator-heading" }, "Facilitator"),
+      h(
+        "div",
+        { class: "row" },
+        button("Previous phase", "prev-phase", () => send({ name: "previous_phase" })),
+        button("Next phase", "next-phase", () => send({ name: "next_phase" })),
+        button("Start the timer", "timer-start", () => send({ name: "timer_start" })),
+        button("Pause the timer", "timer-pause", () => send({ name: "timer_pause" })),
+      ),
+    );
+  }
+
+  // check-in
+  function buildCheckin() {
+    const word = h("input", { id: "checkin-word", maxlength: 40, autocomplete: "off" });
+    const moods = MOODS.map((label, i) =>
+      h("label", { class: "choice" }, h("input", { type: "radio", name: "mood", value: i + 1 }), label),
+    );
+    const form = h(
+      "form",
+      { id: "checkin-form" },
+      h("label", { for: "checkin-word" }, "One word for how you arrive"),
+      word,
+      h("fieldset", {}, h("legend", {}, "Your mood (optional)"), ...moods),
+      h("button", { type: "submit" }, "Check in"),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const chosen = form.querySelector("input[name=mood]:checked");
+      send({ name: "check_in", word: word.value, mood: chosen ? Number(chosen.value) : null }, (answer) => {
+        if (answer.t === "ack") showStatus("You checked in.", "ok");
+      });
+    });
+    return [h("h2", {}, "Check-in"), form, h("h3", {}, "Check-ins"), h("p", { id: "checkin-count" }), h("ul", { id: "checkins", class: "items" })];
+  }
+
+  function updateCheckin() {
+    // The view holds only the check-ins this seat may read; others say "(checked in)".
+    const everyone = session().participants;
+    const answered = everyone.filter((p) => p.checkin_word || p.mood);
+    const readable = answered.filter((p) => p.checkin_word !== CHECKED_IN);
+    const rows = readable.map((p) =>
+      h("li", {}, h("strong", {}, p.id === view.you ? "You" : p.name), ": " + (p.checkin_word || "—") + (p.mood ? " · mood " + p.mood + " of 5" : "")),
+    );
+    $("checkin-count").textContent = answered.length + " of " + everyone.length + " checked in.";
+    $("checkins").replaceChildren(...rows);
+  }
+
+  function updateReview() {
+    const rows = session().review.map((item) =>
+      h("li", {}, item.action.text, h("span", { class: "meta" }, " · " + item.decision)),
+    );
+    $("review-list").replaceChildren(...(rows.length ? rows : [h("li", {}, "No open actions from the last retro.")]));
+  }
+
+  // write
+  function buildWrite() {
+    const columns = session().columns.map((column) => {
+      const id = "new-" + column.key;
+      const text = h("textarea", { id, rows: 3, maxlength: 500, "data-key": id });
+      const form = h(
+        "form",
+        { class: "composer" },
+        h("label", { for: id }, "New card for “" + column.title + "”"),
+        column.prompt ? h("p", { class: "prompt", id: id + "-prompt" }, column.prompt) : null,
+        text,
+        h("button", { type: "submit", "data-key": id + "-add" }, "Add card"),
+      );
+      if (column.prompt) text.setAttribute("aria-describedby", id + "-prompt");
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        if (!text.value.trim()) return showStatus("Write something on the card first.", "error");
+        const written = text.value;
+        send({ name: "add_card", column: column.key, text: written }, (answer) => {
+          if (answer.t === "ack") {
+            if (text.value === written) text.value = "";
+            say("Your card was added to " + column.title + ".");
+          }
+        });
+      });
+      return h(
+        "section",
+        { class: "column", "aria-labelledby": "col-" + column.key },
+        h("h3", { id: "col-" + column.key }, column.title),
+        form,
+        h("ul", { class: "cards", id: "cards-" + column.key, "aria-label": "Your cards in " + column.title }),
+        h("p", { class: "facedown", id: "facedown-" + column.key }),
+      );
+    });
+    return [
+      h("h2", {}, "Write your cards"),
+      h("p", {}, "Only you can read your cards until the facilitator reveals them."),
+      h("div", { class: "columns" }, ...columns),
+      editForm(),
+      h("div", { class: "row" }, h("p", { id: "done-count" }), h("button", { type: "button", id: "done", "data-key": "done", on: { click: toggleDone } }, "I'm done")),
+    ];
+  }
+
+  function editForm() {
+    const text = h("textarea", { id: "edit-text", rows: 3, maxlength: 500 });
+    const form = h(
+      "form",
+      { id: "edit-form", hidden: true, "aria-labelledby": "edit-heading" },
+      h("h3", { id: "edit-heading" }, "Edit your card"),
+      h("label", { for: "edit-text" }, "Card text"),
+      text,
+      h("div", { class: "row" }, h("button", { type: "submit" }, "Save"), button("Cancel", "edit-cancel", () => stopEditing())),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const card = editing;
+      send({ name: "edit_card", card, text: text.value }, (answer) => {
+        if (answer.t === "ack") stopEditing(card);
+      });
+    });
+    return form;
+  }
+
+  function startEditing(card) {
+    editing = card.id;
+    const form = $("edit-form");
+    form.hidden = false;
+    $("edit-text").value = card.text;
+    $("edit-text").focus();
+  }
+
+  function stopEditing(card) {
+    editing = null;
+    $("edit-form").hidden = true;
+    const back = document.querySelector(`[data-key="edit-${CSS.escape(card || "")}"]`);
+    if (back) back.focus();
+  }
+
+  function toggleDone() {
+    const done = session().phase === "vote" ? me().done_voting : me().done_writing;
+    send({ name: "mark_done", done: !done });
+  }
+
+  function doneLine(field) {
+    const everyone = session().participants.filter((p) => p.role !== "facilitator");
+    const done = everyone.filter((p) => p[field]).length;
+    $("done-count").textContent = done + " of " + everyone.length + " done.";
+    const mine = me()[field];
+    $("done").textContent = mine ? "I'm not done yet" : "I'm done";
+    $("done").setAttribute("aria-pressed", mine ? "true" : "false");
+  }
+
+  function updateWrite() {
+    const s = session();
+    const counts = {};
+    for (const column of s.columns) {
+      const mine = s.cards.filter((c) => c.column === column.key && c.author === view.you);
+      const others = s.cards.filter((c) => c.column === column.key && c.author !== view.you).length;
+      counts[column.key] = others;
+      const rows = mine.map((card) =>
+        h(
+          "li",
+          { class: "card" },
+          h("p", { class: "text" }, card.text),
+          h(
+            "div",
+            { class: "row" },
+            button("Edit", "edit-" + card.id, () => startEditing(card), { "aria-label": "Edit card: " + card.text.slice(0, 60) }),
+            button("Delete", "delete-" + card.id, () => send({ name: "delete_card", card: card.id }, (a) => a.t === "ack" && say("Card deleted.")), {
+              "aria-label": "Delete card: " + card.text.slice(0, 60),
+            }),
+            ...s.columns
+              .filter((other) => other.key !== column.key)
+              .map((other) =>
+                button("Move to " + other.title, "move-" + card.id + "-" + other.key, () => send({ name: "move_card", card: card.id, column: other.key }), {
+                  "aria-label": "Move to " + other.title + ": " + card.text.slice(0, 60),
+                }),
+              ),
+          ),
+        ),
+      );
+      $("cards-" + column.key).replaceChildren(...rows);
+      $("facedown-" + column.key).textContent =
+        others === 0 ? "No cards from others yet." : others + (others === 1 ? " face-down card" : " face-down cards") + " from others.";
+    }
+    if (lastCounts) {
+      for (const [key, count] of Object.entries(counts)) {
+        if (count > (lastCounts[key] || 0)) say("Someone added a card to " + columnTitle(key) + ".");
+      }
+    }
+    lastCounts = counts;
+    doneLine("done_writing");
+  }
+
+  function cardItem(card) {
+    const author = card.author === view.you ? "you" : card.author ? nameOf(card.author) : "";
+    return h("li", { class: "card" }, h("p", { class: "text" }, card.text), author ? h("p", { class: "meta" }, "by " + author) : null);
+  }
+
+  function updateRevealed() {
+    const s = session();
+    const sections = s.columns.map((column) => {
+      const topics = s.topics.filter((t) => t.column === column.key);
+      const lone = s.cards.filter((c) => c.column === column.key && !c.topic);
+      return h(
+        "section",
+        { class: "column", "aria-labelledby": "rev-" + column.key },
+        h("h3", { id: "rev-" + column.key }, column.title),
+        ...topics.map((topic) =>
+          h("div", { class: "topic" }, h("h4", {}, topic.title), h("ul", { class: "cards" }, ...s.cards.filter((c) => c.topic === topic.id).map(cardItem))),
+        ),
+        h("ul", { class: "cards" }, ...lone.map(cardItem)),
+      );
+    });
+    $("revealed").replaceChildren(...sections);
+  }
+
+  // vote
+  function buildVote() {
+    return [
+      h("h2", {}, "Vote"),
+      h("p", { id: "budget", "aria-live": "polite" }),
+      h("p", {}, "Totals stay hidden until the vote ends."),
+      h("ul", { id: "targets", class: "items" }),
+      h("div", { class: "row" }, h("p", { id: "done-count" }), h("button", { type: "button", id: "done", "data-key": "done", on: { click: toggleDone } }, "I'm done")),
+    ];
+  }
+
+  function updateVote() {
+    const s = session();
+    const budget = s.settings.votes_per_person;
+    const mine = s.votes.filter(([voter]) => voter === view.you);
+    $("budget").textContent = "You have used " + mine.length + " of " + budget + " votes.";
+    const rows = targets().map((target) => {
+      const count = mine.filter(([, t]) => t === target).length;
+      const title = targetTitle(target);
+      return h(
+        "li",
+        { class: "target" },
+        h("p", { class: "text" }, title),
+        h("p", { class: "meta" }, "Your votes: " + count),
+        h(
+          "div",
+          { class: "row" },
+          button("Vote", "vote-" + target, () => send({ name: "vote", target }), { "aria-label": "Vote for: " + title.slice(0, 80) }),
+          button("Take back", "unvote-" + target, () => send({ name: "unvote", target }), { disabled: count === 0, "aria-label": "Take back a vote from: " + title.slice(0, 80) }),
+        ),
+      );
+    });
+    $("targets").replaceChildren(...rows);
+    doneLine("done_voting");
+  }
+
+  // discuss
+  function buildDiscuss() {
+    return [
+      h("h2", {}, "Discuss"),
+      h("section", { id: "current", "aria-labelledby": "current-heading", "aria-live": "polite" }),
+      h("h3", {}, "Topics by votes"),
+      h("ol", { id: "ranked", class: "items" }),
+      h("h3", {}, "Action items"),
+      h("ul", { id: "action-list", class: "items" }),
+    ];
+  }
+
+  function updateDiscuss() {
+    const s = session();
+    const total = totals();
+    const ranked = targets().sort((a, b) => (total[b] || 0) - (total[a] || 0));
+    $("ranked").replaceChildren(
+      ...ranked.map((target) =>
+        h(
+          "li",
+          { class: target === s.current_topic ? "target -current" : "target", "aria-current": target === s.current_topic ? "true" : false },
+          h("p", { class: "text" }, targetTitle(target)),
+          h("p", { class: "meta" }, (total[target] || 0) + ((total[target] || 0) === 1 ? " vote" : " votes") + (target === s.current_topic ? " · being discussed" : "")),
+        ),
+      ),
+    );
+    const current = s.current_topic;
+    const notes = current ? s.notes[current] || "" : "";
+    $("current").replaceChildren(
+      h("h3", { id: "current-heading" }, current ? "Now: " + targetTitle(current) : "No topic is being discussed yet."),
+      current ? h("p", { class: "notes" }, notes || "No notes yet.") : null,
+    );
+    updateActions();
+  }
+
+  function updateActions() {
+    const rows = session().actions.map((action) => {
+      const parts = [
+        ["owner", "Owner: ", action.owner],
+        ["due date", "Due: ", action.due],
+        ["metric", "Metric: ", action.metric],
+      ];
+      const missing = parts.filter(([, , value]) => !value).map(([name]) => name);
+      const smart = parts.filter(([, , value]) => value).map(([, label, value]) => label + value);
+      return h(
+        "li",
+        {},
+        h("p", { class: "text" }, action.text),
+        smart.length ? h("p", { class: "meta" }, smart.join(" · ")) : null,
+        missing.length ? h("p", { class: "flag" }, "Not SMART: no " + missing.join(", ")) : null,
+      );
+    });
+    $("action-list").replaceChildren(...(rows.length ? rows : [h("li", {}, "No action items yet.")]));
+  }
+
+  // close
+  function buildClose() {
+    const choices = ROTI.map((label, i) =>
+      h("label", { class: "choice" }, h("input", { type: "radio", name: "roti", value: i + 1 }), label),
+    );
+    const form = h(
+      "form",
+      { id: "roti-form" },
+      h("fieldset", {}, h("legend", {}, "Was this retro worth your time? (1 to 5)"), ...choices),
+      h("button", { type: "submit" }, "Rate"),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const chosen = form.querySelector("input[name=roti]:checked");
+      if (!chosen) return showStatus("Pick a number from 1 to 5 first.", "error");
+      send({ name: "roti", score: Number(chosen.value) }, (answer) => answer.t === "ack" && showStatus("Thank you for rating the retro.", "ok"));
+    });
+    return [
+      h("h2", {}, "Close"),
+      form,
+      h("p", { id: "roti-summary" }),
+      h("h3", {}, "Action items"),
+      h("ul", { id: "action-list", class: "items" }),
+      button("Download the notes", "notes", () => socket && socket.send(JSON.stringify({ t: "notes" }))),
+    ];
+  }
+
+  function updateClose() {
+    const scores = Object.values(session().roti);
+    const average = scores.length ? (scores.reduce((a, b) => a + b, 0) / scores.length).toFixed(1) : null;
+    $("roti-summary").textContent = average ? scores.length + " rated · average " + average + " of 5" : "Nobody has rated yet.";
+    updateActions();
+  }
+
+  // --- the timer counts down locally from the stored deadline -------------------------
+  function tick() {
+    const timerLine = $("timer");
+    if (!view || !view.session.timer.duration) {
+      timerLine.hidden = true;
+      return;
+    }
+    const timer = view.session.timer;
+    const left = timer.deadline ? Math.max(0, (Date.parse(timer.deadline) - Date.now()) / 1000) : timer.remaining;
+    const whole = Math.ceil(left);
+    timerLine.hidden = false;
+    timerLine.textContent = "Time left: " + Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0") + (timer.deadline ? "" : whole >= timer.duration ? " (not started)" : " (paused)");
+    const mark = timer.deadline && whole <= 0 ? "up" : timer.deadline && whole <= 60 ? "minute" : "";
+    if (mark && mark !== warned) say(mark === "up" ? "Time is up." : "One minute left.", true);
+    warned = mark;
+  }
+
+  // --- start -------------------------------------------------------------------------
+  $("join-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ t: "join", name: $("join-name").value }));
+    }
+  });
+  window.setInterval(tick, 1000);
+  connect();
+})();
