@@ -109,3 +109,29 @@ def test_no_known_problems_means_no_suggestions() -> None:
     retro = make_retro(1, Phase.WRITE)
     card = retro.card(retro.people[0], "Anything")
     assert suggestions_for(retro.session, card, [], WordScorer().scores) == []
+
+
+def test_a_confirmed_problem_lists_its_actions_and_whether_they_reached_their_target() -> None:
+    from retro_tui.domain.measures import Measurement
+    from retro_tui.domain.model import ActionItem, ActionStatus
+    from retro_tui.reports.recurring import confirmed
+
+    first = HISTORY[0]
+    card = next(k.target for k in first.problem_links if k.problem == "team#design")
+    action = ActionItem(id="a1", text="Book design a week ahead", source=card, target=2.0)
+    first = first.with_changes(actions=(action,))
+    sessions = [first, *HISTORY[1:3]]
+    newest = replace(
+        action,
+        actuals=(Measurement(value=1.0, on="2026-10-01", session_id="r2"),),
+        status=ActionStatus.DONE,
+    )
+    (late, *_) = confirmed(sessions, "Campaigns", latest={f"{first.id}:a1": newest})
+    assert late.problem.name == "Design assets late"
+    (done,) = late.actions
+    assert (done.text, done.reached) == ("Book design a week ahead", False)  # 1 of 2: missed
+    reached = replace(newest, actuals=(Measurement(value=2.0, on="2026-10-01", session_id="r2"),))
+    (late, *_) = confirmed(sessions, "Campaigns", latest={f"{first.id}:a1": reached})
+    assert late.actions[0].reached is True
+    (late, *_) = confirmed(sessions, "Campaigns")
+    assert late.actions[0].reached is None  # no actual yet: not judged

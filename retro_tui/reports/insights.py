@@ -245,8 +245,18 @@ def recurring_problems(
     if not recent:
         return []
     statuses = {r.key: r.status for r in rows}
+    by_id = {s.id: s for s in sessions}
+    latest = {}  # each action's newest copy: its actuals are entered at later reviews
+    for r in rows:
+        held = by_id.get(r.session_id)
+        item = held.action(r.id) if held else None
+        if held is not None and item is None:
+            item = next((x.action for x in held.review if x.action.id == r.id), None)
+        if item is not None:
+            latest[r.key] = item
     problems: list[RecurringProblem] = []
-    for found in confirmed(recent, recent[-1].team, min_retros=min_retros, statuses=statuses):
+    team = recent[-1].team
+    for found in confirmed(recent, team, min_retros=min_retros, statuses=statuses, latest=latest):
         cards = tuple(
             SourceCard(c.session_id, c.card_id, c.retro_title, c.date, c.text, c.topic)
             for c in found.cards

@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from retro_tui.domain.model import ActionStatus, Session
+from retro_tui.domain.measures import Verdict, judge
+from retro_tui.domain.model import ActionItem, ActionStatus, Session
 from retro_tui.domain.problems import linked
 from retro_tui.reports.problems import KnownProblem, Scores, known_problems, rank_problems
 
@@ -60,8 +61,8 @@ class ProblemAction:
     text: str
     owner: str
     status: ActionStatus  # as followed across later retros
-    # Whether it reached its target: left for the measured actions (issue 14) to fill in;
-    # None means "not measured".
+    # Whether it reached its target (measured actions, issue 14), judged on its newest
+    # copy's last actual; None: not measured, or no actual yet.
     reached: bool | None = None
 
 
@@ -114,10 +115,12 @@ def confirmed(
     *,
     min_retros: int = 2,
     statuses: Mapping[str, ActionStatus] | None = None,
+    latest: Mapping[str, ActionItem] | None = None,
 ) -> list[Confirmed]:
     """Problems linked in at least `min_retros` of `sessions` (one team's window), most
     retros first, then the most recently seen. `statuses` gives each action's status as
-    followed across retros, by `<session id>:<action id>` (followup's row key)."""
+    followed across retros, by `<session id>:<action id>` (followup's row key); `latest`
+    its newest copy (carried into later reviews, where its actuals are entered)."""
     found: list[Confirmed] = []
     for problem in known_problems(sessions, team):
         if problem.retros < min_retros:
@@ -132,14 +135,30 @@ def confirmed(
             for action in session.actions:
                 if action.source not in sources:
                     continue
-                status = (statuses or {}).get(f"{session.id}:{action.id}", action.status)
+                key = f"{session.id}:{action.id}"
+                status = (statuses or {}).get(key, action.status)
+                newest = (latest or {}).get(key, action)
                 actions.append(
                     ProblemAction(
-                        session.id, session.title, _day(session), action.text, action.owner, status
+                        session.id,
+                        session.title,
+                        _day(session),
+                        action.text,
+                        action.owner,
+                        status,
+                        _reached(newest),
                     )
                 )
         found.append(Confirmed(problem, tuple(cards), tuple(actions)))
     return found
+
+
+def _reached(action: ActionItem) -> bool | None:
+    last = action.actuals[-1].value if action.actuals else None
+    verdict = judge(
+        baseline=action.baseline, target=action.target, direction=action.direction, actual=last
+    )
+    return {Verdict.REACHED: True, Verdict.PARTLY: False, Verdict.MISSED: False}.get(verdict)
 
 
 def possible(
