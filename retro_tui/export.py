@@ -10,7 +10,7 @@ session and `now`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from retro_tui.domain.measures import half_up
@@ -22,6 +22,7 @@ from retro_tui.domain.model import (
     Session,
 )
 from retro_tui.domain.phases import Phase, phases_of
+from retro_tui.domain.problems import linked
 from retro_tui.domain.text import make_visible
 from retro_tui.domain.views import CHECKED_IN
 from retro_tui.export_measures import actions_heading, data_section, measure_note, review_note
@@ -97,9 +98,12 @@ def _minutes(seconds: float) -> str:
 class _Notes:
     """Builds the document; lookups precomputed so a 1,000-card session stays fast."""
 
-    def __init__(self, session: Session, now: datetime | None) -> None:
+    def __init__(
+        self, session: Session, now: datetime | None, seen: Mapping[str, str] | None = None
+    ) -> None:
         self.s = session
         self.now = now
+        self.seen = dict(seen or {})
         self.anonymous = session.settings.anonymous
         self.names = {p.id: p.name for p in session.participants}
         self.cards = {c.id: c for c in session.cards}
@@ -266,6 +270,21 @@ class _Notes:
             for paragraph in _paragraphs(escape_lines(s.notes[target], paragraphs=True)):
                 self.emit("", indent + ("\\\n" + indent).join(paragraph))
 
+    def known_problems(self) -> None:
+        """Each linked card or topic with its problem and how often the team has seen it."""
+        found = [
+            (target, problem)
+            for target, problem in linked(self.s)
+            if target in self.topic_cards or target in self.order
+        ]
+        if not found:
+            return
+        self.heading(2, "Known problems")
+        for target, problem in found:
+            seen = self.seen.get(problem.id)
+            note = f" \u2014 {escape_inline(seen)}" if seen else ""
+            self.emit(f"- **{escape_inline(problem.name)}**{note}: {self.target_title(target)}")
+
     def actions(self) -> None:
         s = self.s
         if not s.actions and s.phase.order < Phase.ACTIONS.order:
@@ -357,19 +376,26 @@ class _Notes:
         self.review()
         self.board()
         self.discussion()
+        self.known_problems()
         self.actions()
         self.roti()
         self.timing()
         return "\n".join(self.out).rstrip("\n") + "\n"
 
 
-def session_markdown(session: Session, *, now: datetime | None = None) -> str:
+def session_markdown(
+    session: Session, *, now: datetime | None = None, seen: Mapping[str, str] | None = None
+) -> str:
     """The retro's notes as Markdown; `now` (UTC) stamps the export and times a live phase.
+
+    `seen` maps a known problem's id to how often the team has raised it ("seen in 4
+    retros since January", from `reports.problems.seen_phrases`), shown beside each
+    card or topic linked to it.
 
     Cards stay hidden until writing ends and vote totals until voting ends, as on screen;
     in an anonymous retro no participant name is printed except as an action's owner.
     """
-    return _Notes(session, now).render()
+    return _Notes(session, now, seen).render()
 
 
 def default_export_name(session: Session) -> str:

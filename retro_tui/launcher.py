@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retro_tui.advisor import FolderAdvisor
 from retro_tui.client import HubClient, LocalClient
 from retro_tui.clock import Clock, utc_now
 from retro_tui.domain import rules
@@ -59,10 +60,18 @@ class LocalLauncher:
     hub: Hub | None = None
     lock: SessionLock | None = None
     presenting: bool = False  # hosting: the terminal is the shared screen
+    _advisor: FolderAdvisor | None = field(default=None, init=False, repr=False)
 
     @property
     def sessions_folder(self) -> Path:
         return self.store.folder
+
+    @property
+    def problem_advisor(self) -> FolderAdvisor:
+        """Suggestions of known problems for the facilitator's board (made on first use)."""
+        if self._advisor is None:
+            self._advisor = FolderAdvisor(self.store.folder)
+        return self._advisor
 
     @property
     def live_session_id(self) -> str | None:
@@ -118,7 +127,9 @@ class LocalLauncher:
         """Write Markdown notes beside the sessions (or to `target`) and return the path."""
         path = target or self.store.folder / default_export_name(session)
         full = self.store.load(session.id) if session.redacted_for is not None else session
-        text = session_markdown(full)
+        from retro_tui.reports.folder import problems_seen  # the folder, only when exporting
+
+        text = session_markdown(full, seen=problems_seen(self.store.folder, full))
         path.write_text(text, encoding="utf-8")
         return path
 

@@ -79,6 +79,17 @@ def _fortnight(i: int) -> datetime:
 
 A, S, R, B, X = "approvals", "standups", "releases", "briefs", "interruptions"
 
+# The facilitator links each card of a recurring problem to the team's named problem
+# during discussion (a topic is linked as a whole), as the board lets them.
+PROBLEM_NAMES = {
+    A: "Approval bottleneck",
+    S: "Stand-ups run long",
+    R: "Chaotic releases",
+    B: "Changing briefs",
+    X: "Interruptions",
+    "platform-deploys": "Friday deploys break",
+}
+
 MARKETING_RETROS: tuple[RetroSpec, ...] = (
     RetroSpec(
         "Spring campaign wrap-up",
@@ -356,6 +367,14 @@ def _run(store: SessionStore, spec: RetroSpec) -> tuple[Session, dict[str, str |
         for k in range(3):
             step(pid, c.CastVote(target=targets[(n + k) % len(targets)]))
     step(fac, c.NextPhase())  # discuss
+    for cid, group in groups.items():
+        card = session.card(cid)
+        if group is None or card is None:
+            continue
+        target = card.topic or cid
+        problem = f"{spec.team.lower()}#{group}"
+        if not any(k.target == target for k in session.problem_links):
+            step(fac, c.LinkProblem(target, problem, PROBLEM_NAMES[group]))
     step(fac, c.NextPhase())  # actions
     for action in spec.actions:
         step(
@@ -396,8 +415,10 @@ def make_session(
     anonymous: bool = False,
     actions: tuple[ActionSpec, ...] = (),
     when: datetime = ODD_RETRO_AT,
+    problem: tuple[str, str] | None = None,
 ) -> Session:
-    """A closed retro holding exactly these cards (in "To improve") and action items."""
+    """A closed retro holding exactly these cards (in "To improve") and action items;
+    with `problem` (an id and a name), its first card is linked to that problem."""
     session = rules.new_session(
         FORMAT, session_id=session_id, title=title, team=team, now=when, anonymous=anonymous
     )
@@ -410,8 +431,11 @@ def make_session(
         session = rules.apply(session, fac, c.NextPhase(), when)
     if session.cards:
         session = rules.apply(session, pid, c.CastVote(target=session.cards[0].id), when)
-    for _ in (Phase.DISCUSS, Phase.ACTIONS):
-        session = rules.apply(session, fac, c.NextPhase(), when)
+    session = rules.apply(session, fac, c.NextPhase(), when)  # discuss
+    if problem is not None and session.cards:
+        link = c.LinkProblem(session.cards[0].id, problem[0], problem[1])
+        session = rules.apply(session, fac, link, when)
+    session = rules.apply(session, fac, c.NextPhase(), when)  # actions
     for a in actions:
         session = rules.apply(
             session, fac, c.AddAction(text=a.text, owner=a.owner, due=a.due, metric=a.metric), when

@@ -176,6 +176,13 @@ def test_a_tabs_process_loads_only_what_a_participant_needs() -> None:
         "retro_tui.ui.screens.picker",
         "retro_tui.ui.screens.insights",
         "retro_tui.ui.screens.action_items",
+        # Problem suggestions are the facilitator's: the model and its libraries stay out.
+        "retro_tui.meaning",
+        "retro_tui.reports.problems",
+        "wordllama",
+        "numpy",
+        "tokenizers",
+        "safetensors",
     }
     assert "textual.app" in loaded and "retro_tui.ui.screens.board" in loaded
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)

@@ -176,6 +176,7 @@ async def test_user_text_is_drawn_literally(tmp_path: Path) -> None:
                 team="[b]Edge[/]",
                 actions=(ActionSpec("[red]Fix[/] it", owner="[b]Zoë", due="2026-11-01"),),
                 when=datetime(2026, 11, day, 10, tzinfo=UTC),
+                problem=("edge#p1", "[b]Slow[/] approvals"),
             )
         )
     app = make_app(launcher=make_launcher(tmp_path, FakeClock()))

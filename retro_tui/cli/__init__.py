@@ -1,8 +1,8 @@
 """The `retro-tui` command: the main group, and the commands of each noun added to it.
 
-One module per noun (`sessions`, `formats`, `actions`, `insights`, `exchange`, `kpis`), each with
-a `COMMANDS` tuple, and one `plumbing` module they all share. A new command goes into its
-noun's module and its `COMMANDS`; nothing here changes.
+One module per noun (`sessions`, `formats`, `actions`, `insights`, `problems`,
+`exchange`, `kpis`), each with a `COMMANDS` tuple, and one `plumbing` module they all
+share. A new command goes into its noun's module and its `COMMANDS`; nothing here changes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from retro_tui import __version__
-from retro_tui.cli import actions, exchange, formats, insights, kpis, sessions
+from retro_tui.cli import actions, exchange, formats, insights, kpis, problems, sessions
 from retro_tui.cli.plumbing import Context, sessions_dir_option
 from retro_tui.paths import SESSIONS_DIR_ENV
 
@@ -24,6 +24,7 @@ COMMANDS: tuple[click.Command, ...] = (
     *formats.COMMANDS,
     *actions.COMMANDS,
     *insights.COMMANDS,
+    *problems.COMMANDS,
     *exchange.COMMANDS,
     *kpis.COMMANDS,
 )

@@ -34,6 +34,7 @@ def _days(value: float | None) -> str:
 
 def _insight_lines(found: Insights) -> list[str]:
     from retro_tui.reports.insights import sparkline
+    from retro_tui.reports.recurring import action_line, nothing_recurring
 
     out = [f"{found.team} — {found.sessions} retros, {found.first} to {found.last}", ""]
     roti = [p.average for p in found.roti]
@@ -80,15 +81,27 @@ def _insight_lines(found: Insights) -> list[str]:
         from retro_tui.reports.measure_insights import measure_lines
 
         out += ["", *measure_lines(found.measures)]
-    out += ["", "Problems that keep coming back"]
+    out += ["", "Problems that keep coming back (confirmed links)"]
     if not found.problems:
-        out.append("  none: no problem was raised in two different retros")
+        out.extend(wrap(nothing_recurring(found.problems_window, found.linked_retros), "  "))
     for problem in found.problems:
         out.extend(wrap(problem.headline, "  "))
         for card in problem.cards:
             lines = wrap(f"{card.text} ({card.retro_title})", " " * 16)
             lines[0] = f"    {card.date}{lines[0][14:]}"
             out.extend(lines)
+        for action in problem.actions:
+            out.extend(wrap(action_line(action), "    "))
+    if found.possible:
+        out += ["", "Possible recurrences (guesses by similarity of meaning, not confirmed)"]
+        for guess in found.possible:
+            out.extend(
+                wrap(
+                    f"{guess.date} {guess.text!r} ({guess.retro_title}) looks like "
+                    f"{guess.problem_name!r}, similarity {guess.similarity:.2f}",
+                    "  ",
+                )
+            )
     return out
 
 
@@ -102,7 +115,13 @@ def _insight_lines(found: Insights) -> list[str]:
     type=click.IntRange(2, 200),
     help="Look for recurring problems in the last N retros.",
 )
-@click.option("--threshold", default=None, type=click.FloatRange(0.05, 1.0), hidden=True)
+@click.option(
+    "--threshold",
+    default=None,
+    type=click.FloatRange(0.05, 1.0),
+    help="How alike (0-1) an unlinked card must be to a known problem to be listed as a "
+    "possible recurrence.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts).")
 @today_option
 @with_context
@@ -119,8 +138,8 @@ def insights_command(
     Computed on this machine from the session files; nothing goes over the network.
     """
     from retro_tui.domain.text import name_key
-    from retro_tui.reports.insights import insights
-    from retro_tui.reports.similarity import DEFAULT_THRESHOLD
+    from retro_tui.meaning import best_scores
+    from retro_tui.reports.insights import DEFAULT_THRESHOLD, insights
 
     folder = ctx.sessions_dir
     sessions = load_every_session(ctx)
@@ -135,6 +154,9 @@ def insights_command(
         teams = {key: teams[key]}
     if not teams:
         fail(f"no sessions in {folder}.")
+    scores, note = best_scores()
+    if note:
+        click.echo(note, err=True)
     found = [
         insights(
             sessions,
@@ -142,6 +164,7 @@ def insights_command(
             as_date(today),
             window=window,
             threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            scores=scores,
         )
         for name in teams.values()
     ]

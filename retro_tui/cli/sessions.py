@@ -135,9 +135,10 @@ def open_session(ctx: Context, session: str) -> None:
 def export(ctx: Context, session: str, output: Path | None) -> None:
     """Write a session's Markdown notes."""
     from retro_tui.export import default_export_name, session_markdown
+    from retro_tui.reports.folder import problems_seen
 
     loaded = load_session(ctx, session)
-    text = session_markdown(loaded)
+    text = session_markdown(loaded, seen=problems_seen(ctx.sessions_dir, loaded))
     if output is not None and str(output) == "-":
         click.echo(text, nl=False)
         return

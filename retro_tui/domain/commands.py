@@ -264,6 +264,32 @@ class Roti(Command):
     score: int = 0
 
 
+# --- known problems (domain/problems.py) ----------------------------------------------
+@command("link_problem")
+@dataclass(frozen=True)
+class LinkProblem(Command):
+    """Link a card or topic to one of the team's known problems."""
+
+    target: str = ""
+    problem: str = ""  # the problem's id
+    problem_name: str = ""  # its name as the team knows it
+
+
+@command("name_problem")
+@dataclass(frozen=True)
+class NameProblem(Command):
+    """Name a new problem and link a card or topic to it."""
+
+    target: str = ""
+    problem_name: str = ""
+
+
+@command("unlink_problem")
+@dataclass(frozen=True)
+class UnlinkProblem(Command):
+    target: str = ""
+
+
 # --- measured actions and the team's numbers (domain/measure_rules.py) ------------------
 @command("set_measure")
 @dataclass(frozen=True)

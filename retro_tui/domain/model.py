@@ -159,6 +159,22 @@ class PhaseRecord:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """A problem a team keeps naming: its id stays the same in every retro that links it."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ProblemLink:
+    """The facilitator's word that a card or topic of this retro is a known problem."""
+
+    target: str  # a card or topic id
+    problem: str  # a Problem id
+
+
+@dataclass(frozen=True)
 class Settings:
     anonymous: bool = False
     votes_per_person: int = 5
@@ -194,6 +210,8 @@ class Session:
     revision: int = 0
     next_id: int = 1
     redacted_for: str | None = None  # set on a viewer's copy; None on the hub's truth
+    problems: tuple[Problem, ...] = ()  # the known problems this retro links to
+    problem_links: tuple[ProblemLink, ...] = ()
     undoable: tuple[UndoRecord, ...] = ()  # recent destructive changes (domain/undo.py)
     data_step: bool = False  # the optional Data step (the team's numbers) is on
     numbers: tuple[TeamNumber, ...] = ()
@@ -211,6 +229,14 @@ class Session:
 
     def action(self, aid: str) -> ActionItem | None:
         return next((a for a in self.actions if a.id == aid), None)
+
+    def problem(self, pid: str) -> Problem | None:
+        return next((p for p in self.problems if p.id == pid), None)
+
+    def problem_of(self, target: str) -> Problem | None:
+        """The known problem a card or topic is linked to, if any."""
+        link = next((k for k in self.problem_links if k.target == target), None)
+        return self.problem(link.problem) if link is not None else None
 
     def cards_in(self, column: str) -> tuple[Card, ...]:
         return tuple(c for c in self.cards if c.column == column)

@@ -14,6 +14,7 @@ from typing import Any
 
 from retro_tui.domain import commands as c
 from retro_tui.domain import judging, names, undo
+from retro_tui.domain import problems as pr
 from retro_tui.domain import text as t
 from retro_tui.domain.errors import NotAllowed, Refused, VoteBudgetExceeded
 from retro_tui.domain.formats import RetroFormat
@@ -614,6 +615,36 @@ def _title_topic(session: Session, actor: Participant, cmd: c.TitleTopic, now: d
     return session.with_changes(
         topics=_replace_item(session.topics, topic, replace(topic, title=title))
     )
+
+
+# --- known problems ----------------------------------------------------------------------
+def _may_link(session: Session, actor: Participant) -> None:
+    _facilitator_only(actor, "link cards to known problems")
+    _in_phase(session, "link cards to known problems", Phase.GROUP, Phase.DISCUSS)
+
+
+@_handles(c.LinkProblem)
+def _link_problem(
+    session: Session, actor: Participant, cmd: c.LinkProblem, now: datetime
+) -> Session:
+    _may_link(session, actor)
+    return pr.link(session, cmd.target, cmd.problem, cmd.problem_name)
+
+
+@_handles(c.NameProblem)
+def _name_problem(
+    session: Session, actor: Participant, cmd: c.NameProblem, now: datetime
+) -> Session:
+    _may_link(session, actor)
+    return pr.link_new(session, cmd.target, cmd.problem_name)[0]
+
+
+@_handles(c.UnlinkProblem)
+def _unlink_problem(
+    session: Session, actor: Participant, cmd: c.UnlinkProblem, now: datetime
+) -> Session:
+    _may_link(session, actor)
+    return pr.unlink(session, cmd.target)
 
 
 # --- votes ---------------------------------------------------------------------------------

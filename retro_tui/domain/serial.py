@@ -25,6 +25,8 @@ from retro_tui.domain.model import (
     Card,
     Participant,
     PhaseRecord,
+    Problem,
+    ProblemLink,
     ReviewDecision,
     ReviewItem,
     Role,
@@ -138,6 +140,8 @@ def session_to_dict(s: Session) -> Json:
         "revision": s.revision,
         "next_id": s.next_id,
         "redacted_for": s.redacted_for,
+        "problems": [{"id": p.id, "name": p.name} for p in s.problems],
+        "problem_links": [[k.target, k.problem] for k in s.problem_links],
         "undoable": [undo_to_dict(u) for u in s.undoable],
         **numbers_to_dict(s),
     }
@@ -427,11 +431,30 @@ def session_from_dict(data: Any) -> Session:
         revision=r.integer("revision", 0),
         next_id=r.integer("next_id", 1),
         redacted_for=r.opt_ident("redacted_for"),
+        problems=_problems_from(r),
+        problem_links=_links_from(r),
         undoable=tuple(
             _undo_from(x, f"session.undoable[{i}]") for i, x in enumerate(r.items("undoable"))
         ),
         **numbers_from(r),
     )
+
+
+def _problems_from(r: _Reader) -> tuple[Problem, ...]:
+    return tuple(
+        Problem(id=pr.ident("id"), name=pr.text("name"))
+        for pr in (_Reader(x, f"session.problems[{i}]") for i, x in enumerate(r.items("problems")))
+    )
+
+
+def _links_from(r: _Reader) -> tuple[ProblemLink, ...]:
+    links = []
+    for i, x in enumerate(r.items("problem_links")):
+        if not (isinstance(x, list) and len(x) == 2 and all(isinstance(v, str) for v in x)):
+            raise MalformedSession(f"session.problem_links[{i}]: expected [target, problem]")
+        where = f"session.problem_links[{i}]"
+        links.append(ProblemLink(target=_ident(x[0], where), problem=_ident(x[1], where)))
+    return tuple(links)
 
 
 # --- measured actions and the team's numbers (absent in files from before them) ---------

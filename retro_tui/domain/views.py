@@ -54,12 +54,18 @@ def view_for(session: Session, viewer: str | None) -> Session:
         if viewer in session.roti:
             roti[viewer] = session.roti[viewer]
     people = _redact_checkins(session, viewer, anonymous=anonymous)
+    links = session.problem_links
+    if not revealed:  # the same for every viewer, so the hub encodes them once
+        links = tuple(k for k in links if session.card(k.target) is None)
     return session.with_changes(
         cards=cards,
         votes=_redact_votes(session, viewer),
         roti=roti,
         participants=redact_seats(people),
         redacted_for=viewer or "",
+        # A face-down card's link would tell what it is about (the facilitator went back
+        # to writing after linking it).
+        problem_links=links,
         undoable=for_viewer(session, viewer),
     )
 

@@ -10,10 +10,12 @@ with the event loop. No Textual here: the screens run these in thread workers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import ActionStatus, Session
 from retro_tui.domain.text import name_key, visible_path
 from retro_tui.reports.followup import (
@@ -25,6 +27,7 @@ from retro_tui.reports.followup import (
     with_status,
 )
 from retro_tui.reports.insights import Insights, insights
+from retro_tui.reports.problems import Scores, seen_phrases
 from retro_tui.store import SessionLocked, SessionStore, StoreError, StoreProblem
 
 
@@ -109,14 +112,65 @@ def load_actions(folder: Path, today: date) -> ActionsData:
     return ActionsData(tuple(rows), tuple(loaded.teams()), loaded.problem_names(), titles)
 
 
-def team_insights(folder: Path, team: str | None, today: date) -> tuple[Insights | None, Loaded]:
-    """Insights for `team` (default: the most recently active team)."""
+def team_insights(
+    folder: Path, team: str | None, today: date, *, scores: Scores | None = None
+) -> tuple[Insights | None, Loaded]:
+    """Insights for `team` (default: the most recently active team); with `scores`, the
+    unlinked look-alikes of known problems too (as guesses)."""
     loaded = load_sessions(folder)
     teams = loaded.teams()
     if not teams:
         return None, loaded
     chosen = team if team and name_key(team.strip()) in {name_key(t) for t in teams} else teams[0]
-    return insights(loaded.sessions, chosen, today), loaded
+    return insights(loaded.sessions, chosen, today, scores=scores), loaded
+
+
+def problems_seen(folder: Path, session: Session) -> dict[str, str]:
+    """How often the team has raised each problem `session` links to, for its notes."""
+    if not session.problem_links:
+        return {}
+    return seen_phrases(load_sessions(folder).sessions, session)
+
+
+def change_session(
+    folder: Path,
+    session_id: str,
+    change: Callable[[Session], Session],
+    *,
+    live_session: str | None = None,
+) -> Session:
+    """Load `session_id` under its lock, apply `change` (a domain function) and save.
+
+    The one load-and-change path for after the meeting (problem links here; action
+    statuses take the same steps in `set_status`). Refused (`StatusRefused`) when the
+    session is `live_session` or locked by a live retro-tui, when the file cannot be
+    read or written, or when `change` refuses (its sentence is kept)."""
+    if session_id == live_session:
+        raise StatusRefused("That retro is open right now; change it on the board.")
+    store = SessionStore(folder)
+    try:
+        try:
+            lock = store.lock(session_id)
+        except SessionLocked:
+            raise StatusRefused(
+                f"The retro {session_id} is open in a live session; change it there, or try "
+                "again once that retro has ended."
+            ) from None
+        except StoreError as error:
+            raise StatusRefused(str(error)) from None
+        try:
+            loaded = store.load(session_id)
+            changed = change(loaded).with_changes(revision=loaded.revision + 1)
+            store.save(changed)
+        except StoreError as error:
+            raise StatusRefused(str(error)) from None
+        except Refused as refused:
+            raise StatusRefused(refused.reason) from None
+        finally:
+            lock.release()
+    finally:
+        store.close()
+    return changed
 
 
 def set_status(

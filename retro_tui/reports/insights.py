@@ -16,7 +16,14 @@ from retro_tui.domain.model import ActionStatus, Session
 from retro_tui.domain.text import name_key
 from retro_tui.reports.followup import ActionRow, MentionKind, collect
 from retro_tui.reports.measure_insights import MeasureInsights, measure_insights
-from retro_tui.reports.similarity import DEFAULT_THRESHOLD, TextItem, cluster
+from retro_tui.reports.problems import Scores
+from retro_tui.reports.recurring import (
+    POSSIBLE_SIMILARITY,
+    PossibleRecurrence,
+    ProblemAction,
+    confirmed,
+    possible,
+)
 
 __all__ = [
     "NON_PROBLEM_COLUMNS",
@@ -30,6 +37,7 @@ __all__ = [
     "completion_per_retro",
     "insights",
     "open_time",
+    "possible_recurrences",
     "recurring_problems",
     "roti_series",
     "sparkline",
@@ -38,6 +46,7 @@ __all__ = [
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 DEFAULT_WINDOW = 10
+DEFAULT_THRESHOLD = POSSIBLE_SIMILARITY  # how alike a *possible* recurrence must be
 
 # Columns of the shipped formats that hold praise or proposals, not problems. Columns of
 # other (user) formats count as problems: better a recurring "idea" shown than a problem
@@ -202,11 +211,16 @@ class SourceCard:
 
 @dataclass(frozen=True)
 class RecurringProblem:
+    """A problem the facilitator linked in two or more retros (`reports.recurring`)."""
+
     label: str
     retros: int  # how many retros of the window raised it
     window: int  # how many retros were looked at
     cards: tuple[SourceCard, ...]  # oldest first
-    cohesion: float
+    cohesion: float = 1.0  # kept for the JSON shape: confirmed by people, so 1.0
+    problem_id: str = ""
+    last: str = ""  # ISO date of the newest retro that raised it
+    actions: tuple[ProblemAction, ...] = ()  # raised from its cards or topics
 
     @property
     def headline(self) -> str:
@@ -221,60 +235,61 @@ def recurring_problems(
     threshold: float = DEFAULT_THRESHOLD,
     min_retros: int = 2,
     columns: frozenset[str] | None = None,
+    rows: Sequence[ActionRow] = (),
 ) -> list[RecurringProblem]:
-    """Problems raised in at least `min_retros` of the last `window` retros, most frequent
-    first. Cards are compared with their topic's title appended (the group phase already
-    said what they are about) and a topic's cards start out together. `columns` limits
-    the cards looked at; by default every column but praise and proposals."""
+    """Problems the facilitator linked in at least `min_retros` of the last `window`
+    retros, the most retros first, then the most recently raised. Only confirmed links
+    count (see `reports.recurring` for why); `threshold` and `columns` are for
+    `possible_recurrences`. `rows` gives the actions' statuses as followed across retros."""
     recent = sorted(sessions, key=lambda s: (s.created_at, s.id))[-window:] if window else []
-    items: list[TextItem] = []
-    sources: dict[str, SourceCard] = {}
-    titles: dict[str, str] = {}
-    for s in recent:
-        for card in s.cards:
-            wanted = (
-                card.column in columns
-                if columns is not None
-                else card.column not in NON_PROBLEM_COLUMNS
-            )
-            if not wanted or not card.text.strip() or card.hidden:
-                continue
-            topic = s.topic(card.topic) if card.topic else None
-            key = f"{s.id}\x00{card.id}"
-            text = f"{card.text}\n{topic.title}" if topic else card.text
-            group = f"{s.id}\x00{topic.id}" if topic else None
-            items.append(TextItem(key, text, s.id, group))
-            sources[key] = SourceCard(
-                s.id,
-                card.id,
-                s.title,
-                s.created_at.date().isoformat(),
-                card.text,
-                topic.title if topic else "",
-            )
-            if topic:
-                titles[key] = topic.title
+    if not recent:
+        return []
+    statuses = {r.key: r.status for r in rows}
+    by_id = {s.id: s for s in sessions}
+    latest = {}  # each action's newest copy: its actuals are entered at later reviews
+    for r in rows:
+        held = by_id.get(r.session_id)
+        item = held.action(r.id) if held else None
+        if held is not None and item is None:
+            item = next((x.action for x in held.review if x.action.id == r.id), None)
+        if item is not None:
+            latest[r.key] = item
     problems: list[RecurringProblem] = []
-    for found in cluster(items, threshold):
-        if len(found.sessions) < min_retros:
-            continue
+    team = recent[-1].team
+    for found in confirmed(recent, team, min_retros=min_retros, statuses=statuses, latest=latest):
         cards = tuple(
-            sorted((sources[k] for k in found.keys), key=lambda c: (c.date, c.session_id))
+            SourceCard(c.session_id, c.card_id, c.retro_title, c.date, c.text, c.topic)
+            for c in found.cards
         )
-        # A topic title is a person's summary of the cards: the best label there is.
-        titled = [k for k in found.by_centrality if k in titles]
-        label = titles[titled[0]] if titled else sources[found.central].text
         problems.append(
             RecurringProblem(
-                label=" ".join(label.split()),
-                retros=len(found.sessions),
+                label=found.problem.name,
+                retros=found.problem.retros,
                 window=len(recent),
                 cards=cards,
-                cohesion=found.cohesion,
+                problem_id=found.problem.id,
+                last=found.problem.last,
+                actions=found.actions,
             )
         )
-    problems.sort(key=lambda p: (-p.retros, -len(p.cards), p.label))
     return problems
+
+
+def possible_recurrences(
+    sessions: Sequence[Session],
+    scores: Scores,
+    *,
+    window: int = DEFAULT_WINDOW,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[PossibleRecurrence]:
+    """Guesses, never facts: unlinked cards of the last `window` retros that look like a
+    problem the team confirmed elsewhere, with their similarity."""
+    recent = sorted(sessions, key=lambda s: (s.created_at, s.id))[-window:] if window else []
+    if not recent:
+        return []
+    return possible(
+        recent, recent[-1].team, scores, skip_columns=NON_PROBLEM_COLUMNS, threshold=threshold
+    )
 
 
 # --- everything at once ------------------------------------------------------------------
@@ -288,6 +303,9 @@ class Insights:
     open_time: OpenTime
     roti: tuple[RotiPoint, ...]
     problems: tuple[RecurringProblem, ...]
+    possible: tuple[PossibleRecurrence, ...] = ()  # guesses, shown as such
+    linked_retros: int = 0  # retros with at least one confirmed link: what "none" rests on
+    problems_window: int = 0  # how many retros were looked at for recurring problems
     measures: MeasureInsights | None = None  # issue 14: measured actions and numbers
 
     def to_json(self) -> dict[str, object]:
@@ -336,6 +354,21 @@ class Insights:
                     "retros": p.retros,
                     "window": p.window,
                     "headline": p.headline,
+                    "confirmed": True,
+                    "problem_id": p.problem_id,
+                    "last": p.last,
+                    "actions": [
+                        {
+                            "session_id": a.session_id,
+                            "retro_title": a.retro_title,
+                            "date": a.date,
+                            "text": a.text,
+                            "owner": a.owner,
+                            "status": a.status.value,
+                            "reached_target": a.reached,
+                        }
+                        for a in p.actions
+                    ],
                     "cards": [
                         {
                             "session_id": c.session_id,
@@ -350,6 +383,21 @@ class Insights:
                 }
                 for p in self.problems
             ],
+            "linked_retros": self.linked_retros,
+            "possible_recurrences": [
+                {
+                    "guess": True,
+                    "similarity": round(g.similarity, 3),
+                    "problem_id": g.problem_id,
+                    "problem": g.problem_name,
+                    "session_id": g.session_id,
+                    "retro_title": g.retro_title,
+                    "date": g.date,
+                    "card_id": g.card_id,
+                    "text": g.text,
+                }
+                for g in self.possible
+            ],
         }
 
 
@@ -360,10 +408,14 @@ def insights(
     *,
     window: int = DEFAULT_WINDOW,
     threshold: float = DEFAULT_THRESHOLD,
+    scores: Scores | None = None,
 ) -> Insights:
-    """All the figures for one team. `sessions` may hold other teams; they are ignored."""
+    """All the figures for one team. `sessions` may hold other teams; they are ignored.
+    With `scores` (a meaning ranker), unlinked look-alikes are listed as possible
+    recurrences too."""
     mine = team_sessions(sessions, team)
     rows = collect(mine, today)
+    recent = mine[-window:] if window else []
     return Insights(
         team=mine[-1].team if mine else team,
         sessions=len(mine),
@@ -372,6 +424,13 @@ def insights(
         completion=tuple(completion_per_retro(mine, rows)),
         open_time=open_time(rows),
         roti=tuple(roti_series(mine)),
-        problems=tuple(recurring_problems(mine, window=window, threshold=threshold)),
+        problems=tuple(recurring_problems(mine, window=window, rows=rows)),
+        possible=tuple(
+            possible_recurrences(mine, scores, window=window, threshold=threshold)
+            if scores is not None
+            else ()
+        ),
+        linked_retros=sum(bool(s.problem_links) for s in recent),
+        problems_window=len(recent),
         measures=measure_insights(mine, rows),
     )

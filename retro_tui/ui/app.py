@@ -108,6 +108,7 @@ class RetroApp(App[None]):
             muted=self.muted,
             followup=self.sessions_folder() is not None,
             presenting_note=self.PRESENTING_NOTE,
+            advisor=self.launcher.problem_advisor if self.launcher is not None else None,
         )
 
     def _export(self, session: Session) -> Path:

@@ -93,6 +93,9 @@ RULES: dict[str, KeyRule] = {
     "action_items": _shared(facilitator=True),
     "insights": _shared(facilitator=True),
     "people": _shared(facilitator=True),
+    "link_problem": _shared(P.GROUP, P.DISCUSS, facilitator=True),
+    "name_problem": _shared(P.GROUP, P.DISCUSS, facilitator=True),
+    "unlink_problem": _shared(P.GROUP, P.DISCUSS, facilitator=True),
     "mute": _shared(),
     "help": _shared(),
     "undo": _shared(),
@@ -136,6 +139,21 @@ def _b(
     return Binding(key, action, description, show=show, id=id, tooltip=tooltip, **kw)  # type: ignore[arg-type]
 
 
+# Known problems (group and discuss, facilitator): the keys are named once here, for the
+# bindings and for the hint line that lists the suggestions.
+LINK_PROBLEM_KEYS = ("1", "2", "3")
+NAME_PROBLEM_KEY = "L"
+UNLINK_PROBLEM_KEY = "U"
+
+
+def _link_problem(n: int) -> Binding:
+    key = LINK_PROBLEM_KEYS[n - 1]
+    if n == 1:
+        tip = "Link the selection to the known problem suggested as 1, 2 or 3"
+        return _b(key, "link_problem(1)", "Link", "link-problem-1", key_display="1-3", tooltip=tip)
+    return _b(key, f"link_problem({n})", f"Link {n}", f"link-problem-{n}", show=False)
+
+
 def _roti(score: int) -> Binding:
     if score == 1:
         return _b("1", "roti(1)", "Rate", "roti-1", key_display="1-5", tooltip="Rate the retro 1-5")
@@ -161,6 +179,22 @@ BOARD_BINDINGS: list[BindingType] = [
     _b("enter", "discuss", "Discuss this", "discuss", priority=True),
     _b("n", "notes", "Notes", "notes"),
     _b("A", "action_from_topic", "→ Action", "action-from-topic"),
+    *[_link_problem(n) for n in range(1, len(LINK_PROBLEM_KEYS) + 1)],
+    _b(
+        NAME_PROBLEM_KEY,
+        "name_problem",
+        "New problem",
+        "name-problem",
+        tooltip="Name a new known problem and link the selection to it",
+    ),
+    _b(
+        UNLINK_PROBLEM_KEY,
+        "unlink_problem",
+        "Unlink",
+        "unlink-problem",
+        show=False,
+        tooltip="Take the selection's link to its known problem away",
+    ),
     _b("a", "add_action", "Add action", "add-action"),
     _b("e", "edit_action", "Edit", "edit-action"),
     _b("d", "delete_action", "Delete", "delete-action"),

@@ -19,13 +19,29 @@ from retro_tui.clock import Clock
 from retro_tui.domain.model import Session
 
 if TYPE_CHECKING:
+    from retro_tui.advisor import Advice
     from retro_tui.hub.hub import Hub
     from retro_tui.store import StoreListing
     from retro_tui.themes import FormatCatalog
 
 
+class ProblemAdvisor(Protocol):
+    """Which known problems the selected card or topic looks like (the facilitator's side
+    only: it reads the sessions folder and runs the meaning model; call it off the event
+    loop)."""
+
+    def advise(self, session: Session, target: str) -> Advice: ...
+
+    def warm(self, session: Session) -> None:
+        """Do the slow part (the folder, the model) before the first `advise`."""
+
+
 class Launcher(Protocol):
     catalog: FormatCatalog
+
+    @property
+    def problem_advisor(self) -> ProblemAdvisor | None:
+        """Suggestions of known problems for the board; None hides them."""
 
     @property
     def clock(self) -> Clock: ...

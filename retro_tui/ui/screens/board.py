@@ -7,6 +7,8 @@ so a participant never sees the facilitator's keys.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -18,7 +20,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import AwaitMount
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 
 from retro_tui.client import HubClient
 from retro_tui.clock import Clock
@@ -27,10 +29,11 @@ from retro_tui.domain.model import Session
 from retro_tui.domain.phases import PHASE_ORDER, Phase, phases_of
 from retro_tui.domain.views import BoardView
 from retro_tui.ui import keys
-from retro_tui.ui.ports import PresentingSwitch
+from retro_tui.ui.ports import PresentingSwitch, ProblemAdvisor
 from retro_tui.ui.screens.board_measures import MeasureActions
 from retro_tui.ui.shaping import votes_left_text
 from retro_tui.ui.widgets.actions_pane import ActionsPane
+from retro_tui.ui.widgets.card_list import CardList
 from retro_tui.ui.widgets.checkin_pane import CheckinPane
 from retro_tui.ui.widgets.close_pane import ClosePane
 from retro_tui.ui.widgets.columns import ColumnsBoard
@@ -38,6 +41,7 @@ from retro_tui.ui.widgets.data_pane import DataPane
 from retro_tui.ui.widgets.discuss_pane import DiscussPane
 from retro_tui.ui.widgets.phase_bar import PhaseBar
 from retro_tui.ui.widgets.presence import PresenceBar
+from retro_tui.ui.widgets.problem_hints import ProblemHints, advice_text
 from retro_tui.ui.widgets.quiet import set_text
 from retro_tui.ui.widgets.review_pane import ReviewPane
 from retro_tui.ui.widgets.timer import TimerDisplay
@@ -160,9 +164,13 @@ class BoardScreen(MeasureActions):
         muted: bool = False,
         followup: bool = False,
         presenting_note: str = "",
+        advisor: ProblemAdvisor | None = None,
     ) -> None:
         super().__init__()
         self.client = client
+        self.advisor = advisor  # the facilitator's side only: suggestions of known problems
+        self._advised: tuple[object, ...] | None = None  # what the shown advice was for
+        self._warming = False
         self.clock = clock
         self.exporter = exporter
         self.followup = followup  # the app can open the action items and insights screens
@@ -181,6 +189,7 @@ class BoardScreen(MeasureActions):
         yield Static(id="presenting-banner", markup=False)
         yield Static(id="phase-hint", markup=False)
         yield Static(id="problem", markup=False)
+        yield ProblemHints(id="problem-hints", markup=False)
         with ContentSwitcher(id="phases", initial="pane-checkin"):
             yield CheckinPane(id="pane-checkin")
             yield ColumnsBoard(id="pane-board").data_bind(grouping=BoardScreen.grouping)
@@ -197,6 +206,8 @@ class BoardScreen(MeasureActions):
         self.set_class(event.size.height < 30, "-short")
         if self.view is not None:
             self._show_presenting(self.view.presenting)
+            self._advised = None  # the hints take fewer lines on a short terminal
+            self.update_problem_hints()
 
     # --- following the hub ---------------------------------------------------------------
     @work(exclusive=True, group="hub")
@@ -239,11 +250,20 @@ class BoardScreen(MeasureActions):
             pane.view = view  # type: ignore[attr-defined]
         self._refresh_keys_if_changed()
         self.view_arrived()
+        if self.advisor is not None and view.is_facilitator and not self._warming:
+            # From the hub's view, never a key: the key gate does not wait for it.
+            self._warming = True
+            self.run_worker(self._warm(session), group="problem-warm")
+        self.update_problem_hints()
 
     def _refresh_keys_if_changed(self) -> None:
         """Rebuilding the footer is the costliest part of an update (measured with py-spy),
         so do it only when what this person may do has changed."""
-        offered = (*(self.check_action(action, ()) for action in keys.RULES), self.grouping)
+        offered = (
+            *(self.check_action(action, ()) for action in keys.RULES),
+            self.grouping,
+            len(self.advice.suggestions) if self.advice is not None else 0,
+        )
         if offered != self._offered:
             self._offered = offered
             self.refresh_bindings()
@@ -318,6 +338,57 @@ class BoardScreen(MeasureActions):
         if keys.allowed("discuss", self.view):
             self.send_soon(c.Discuss(target=message.item_id))
 
+    # --- known problems: the facilitator's hints follow the selection ------------------------
+    @on(CardList.Selected)
+    @on(DataTable.RowHighlighted)
+    @on(events.DescendantFocus)
+    def _selection_moved(self) -> None:
+        self.update_problem_hints()
+
+    def update_problem_hints(self) -> None:
+        """Ask the advisor about the selection when it or its links changed (a worker:
+        the advisor reads files and runs the model)."""
+        view = self.view
+        hints = self.query_one(ProblemHints)
+        target = self.problem_target() if self.advisor is not None else None
+        if view is None or not view.is_facilitator or target is None:
+            self._advised = None
+            self.advice = None
+            hints.show(None)
+            return
+        session = view.session
+        key = (target, session.target_title(target), session.problem_links, session.problems)
+        if key == self._advised:
+            return
+        self._advised = key
+        self._advise(session, target)
+
+    async def _warm(self, session: Session) -> None:
+        assert self.advisor is not None
+        with contextlib.suppress(Exception):  # the first `advise` says what is wrong
+            await asyncio.to_thread(self.advisor.warm, session)
+
+    @work(exclusive=True, group="problem-hints")
+    async def _advise(self, session: Session, target: str) -> None:
+        assert self.advisor is not None
+        try:
+            advice = await asyncio.to_thread(self.advisor.advise, session, target)
+        except Exception as error:  # a folder or model problem: say so, keep the board going
+            self.notify(f"No problem suggestions: {error}", severity="warning", markup=False)
+            return
+        if self.problem_target() != target:
+            return
+        self.advice = advice
+        text = advice_text(
+            advice,
+            keys.LINK_PROBLEM_KEYS,
+            keys.NAME_PROBLEM_KEY,
+            keys.UNLINK_PROBLEM_KEY,
+            compact=self.has_class("-short"),
+        )
+        self.query_one(ProblemHints).show(text, compact=self.has_class("-short"))
+        self._refresh_keys_if_changed()
+
     @on(TimerDisplay.TimeUp)
     def _time_up(self) -> None:
         if not self.muted:
@@ -336,6 +407,11 @@ class BoardScreen(MeasureActions):
             return False
         if action in ("action_items", "insights") and not self.followup:
             return False
+        if action == "link_problem":
+            wanted = parameters[0] if parameters and isinstance(parameters[0], int) else 1
+            shown = len(self.advice.suggestions) if self.advice is not None else 0
+            if wanted > shown:
+                return False
         return keys.allowed(action, self.view)
 
     # --- presenting and follow-up ------------------------------------------------------------

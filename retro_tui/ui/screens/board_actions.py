@@ -10,6 +10,7 @@ import asyncio
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.reactive import reactive
@@ -22,6 +23,7 @@ from retro_tui.domain import commands as c
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Card, Session
 from retro_tui.domain.phases import Phase
+from retro_tui.domain.problems import PROBLEM_NAME_MAX
 from retro_tui.domain.views import BoardView
 from retro_tui.export import default_export_name, session_markdown
 from retro_tui.ui.keys import key_of
@@ -31,12 +33,20 @@ from retro_tui.ui.screens.choice_dialog import ChoiceDialog
 from retro_tui.ui.screens.confirm import ConfirmDialog
 from retro_tui.ui.screens.disconnected import DisconnectedDialog
 from retro_tui.ui.screens.help import HelpDialog
-from retro_tui.ui.screens.text_dialog import card_dialog, notes_dialog, topic_dialog
+from retro_tui.ui.screens.text_dialog import (
+    card_dialog,
+    notes_dialog,
+    problem_dialog,
+    topic_dialog,
+)
 from retro_tui.ui.shaping import BoardItem, skip_target
 from retro_tui.ui.widgets.actions_pane import ActionsPane
 from retro_tui.ui.widgets.columns import ColumnsBoard
 from retro_tui.ui.widgets.discuss_pane import DiscussPane
 from retro_tui.ui.widgets.review_pane import ReviewPane
+
+if TYPE_CHECKING:
+    from retro_tui.advisor import Advice
 
 HELP_NOTES = (
     "Arrow keys or the mouse select a card; tab moves between areas. "
@@ -60,6 +70,7 @@ class BoardActions(Screen[None]):
     clock: Clock
     exporter: Callable[[Session], Path] | None
     _view_changed: asyncio.Event | None = None
+    advice: Advice | None = None  # the known problems the selection looks like, when shown
 
     # --- plumbing -------------------------------------------------------------------------
     async def send(self, command: c.Command) -> bool:
@@ -316,6 +327,51 @@ class BoardActions(Screen[None]):
         key = self._table_key(DiscussPane)
         if key is not None:
             self.send_soon(c.Discuss(target=key))
+
+    # --- known problems ----------------------------------------------------------------------
+    def problem_target(self) -> str | None:
+        """The selected card or topic: on the board in group, in the table in discuss."""
+        if self.view is None or not self.is_mounted:
+            return None
+        if self.view.session.phase is Phase.GROUP:
+            item = self.selected_item()
+            return item.id if item is not None else None
+        if self.view.session.phase is Phase.DISCUSS:
+            return self.query_one(DiscussPane).highlighted()
+        return None
+
+    def action_link_problem(self, n: int) -> None:
+        target = self.problem_target()
+        advice = self.advice
+        if target is None or advice is None or advice.target != target:
+            self.notify("Select a card or topic with suggestions first.", severity="warning")
+            return
+        if not 0 < n <= len(advice.suggestions):
+            self.notify(f"There is no suggestion {n} for this one.", severity="warning")
+            return
+        problem = advice.suggestions[n - 1].problem
+        self.send_soon(c.LinkProblem(target=target, problem=problem.id, problem_name=problem.name))
+
+    @work(group="dialogs")
+    async def action_name_problem(self) -> None:
+        target = self.problem_target()
+        if target is None or self.view is None:
+            self.notify("Select a card or topic first.", severity="warning")
+            return
+        title = _preview(self.view.session.target_title(target), PROBLEM_NAME_MAX)
+        name = await self.app.push_screen_wait(problem_dialog(title))
+        if name:
+            await self.send(c.NameProblem(target=target, problem_name=name))
+
+    def action_unlink_problem(self) -> None:
+        target = self.problem_target()
+        if target is None or self.view is None:
+            self.notify("Select a card or topic first.", severity="warning")
+            return
+        if self.view.session.problem_of(target) is None:
+            self.notify("That one is not linked to a known problem.", severity="warning")
+            return
+        self.send_soon(c.UnlinkProblem(target=target))
 
     def _notes_target(self) -> str | None:
         if self.view is not None and self.view.session.phase is Phase.ACTIONS:

@@ -27,6 +27,7 @@ from textual.widgets import Collapsible, Footer, Select, Static
 from retro_tui.reports.folder import Loaded, team_insights
 from retro_tui.reports.insights import Insights, OpenTime, RecurringProblem, sparkline
 from retro_tui.reports.measure_insights import measure_lines
+from retro_tui.reports.recurring import action_line, nothing_recurring
 
 
 def _pct(value: float | None) -> str:
@@ -129,6 +130,22 @@ def problem_cards_text(problem: RecurringProblem) -> Text:
             text.append(" · topic ", style="dim")
             text.append(card.topic, style="dim")
         text.append(")", style="dim")
+    for action in problem.actions:
+        text.append("\n")
+        text.append(action_line(action), style="italic")
+    return text
+
+
+def possible_text(found: Insights) -> Text:
+    """Unlinked look-alikes of known problems, labelled as the guesses they are."""
+    text = Text("Possible recurrences", style="bold")
+    text.append(" — guesses by similarity of meaning, not confirmed; link them to count them")
+    for guess in found.possible:
+        text.append(f"\n{guess.date}  ", style="dim")
+        text.append(" ".join(guess.text.split()))
+        text.append(" looks like ", style="dim")
+        text.append(guess.problem_name, style="italic")
+        text.append(f" ({guess.similarity:.2f}, {guess.retro_title})", style="dim")
     return text
 
 
@@ -207,8 +224,10 @@ class InsightsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="insights")
     def compute(self, team: str | None, today: date) -> None:
+        from retro_tui.meaning import best_scores  # the model: this screen is the facilitator's
+
         try:
-            found, loaded = team_insights(self.folder, team, today)
+            found, loaded = team_insights(self.folder, team, today, scores=best_scores()[0])
         except Exception as error:  # shown, never raised: the worker would end the app
             self.post_message(self.Failed(f"Could not compute the insights: {error}"))
             return
@@ -249,11 +268,11 @@ class InsightsScreen(Screen[None]):
         if not found.problems:
             await box_.mount(
                 Static(
-                    Text("None: no problem was raised in two different retros.", style="dim"),
+                    Text(nothing_recurring(found.problems_window, found.linked_retros)),
                     classes="insights-none",
+                    markup=False,
                 )
             )
-            return
         await box_.mount_all(
             Collapsible(
                 Static(problem_cards_text(problem), markup=False),
@@ -263,6 +282,8 @@ class InsightsScreen(Screen[None]):
             )
             for index, problem in enumerate(found.problems)
         )
+        if found.possible:
+            await box_.mount(Static(possible_text(found), classes="insights-possible"))
 
     @on(Select.Changed, "#insights-team")
     def _team_chosen(self, event: Select.Changed) -> None:

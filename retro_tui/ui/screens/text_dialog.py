@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from retro_tui.domain import text as limits
+from retro_tui.domain.problems import PROBLEM_NAME_MAX
 from retro_tui.ui.workarounds import forget_watches_of
 
 
@@ -163,4 +164,15 @@ def notes_dialog(topic_title: str, initial: str) -> TextDialog:
         limit=limits.NOTES_MAX,
         multiline=True,
         hint="empty clears",
+    )
+
+
+def problem_dialog(initial: str) -> TextDialog:
+    """Name a new problem the team can link later retros to."""
+    return TextDialog(
+        "Name a new problem",
+        initial=initial,
+        limit=PROBLEM_NAME_MAX,
+        select_all=True,
+        hint="typing replaces",
     )

@@ -77,6 +77,9 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         and repainting it made each new card redraw the whole column on every screen.
         """
 
+    class Selected(Message):
+        """The cursor moved to another item (the facilitator's problem hints follow it)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.items: tuple[BoardItem, ...] = ()
@@ -113,6 +116,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         if index != self.cursor:
             self.cursor = index
             self._rebuild()
+            self.post_message(self.Selected())
         if scroll and 0 <= index < len(self._spans):
             start, end = self._spans[index]
             self.scroll_to_region(
