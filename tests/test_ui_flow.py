@@ -8,8 +8,8 @@ from textual.pilot import Pilot
 
 from retro_tui.domain.phases import Phase
 from retro_tui.ui.app import RetroApp, make_app
+from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.screens.action_dialog import ActionDialog
-from retro_tui.ui.screens.board import BoardScreen
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.text_dialog import TextDialog
 from tests.ui_support import (

@@ -15,7 +15,7 @@ from retro_tui.domain import commands as c
 from retro_tui.domain.model import Session
 from retro_tui.domain.phases import Phase
 from retro_tui.ui.app import RetroApp, make_app
-from retro_tui.ui.screens.board import BoardScreen
+from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.shaping import ranked_items
 from tests.key_bursts import DOWN, ENTER, burst, random_texts
 from tests.ui_support import make_launcher, open_board, quiet_env, wait_until

@@ -9,8 +9,8 @@ from retro_tui.client import HubClient, LocalClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Role
 from retro_tui.domain.phases import Phase
-from retro_tui.ui import keys
 from retro_tui.ui.app import make_app
+from retro_tui.ui.board import keys
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.join import JoinScreen
 from retro_tui.ui.widgets.card import FACE_DOWN

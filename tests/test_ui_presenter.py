@@ -14,7 +14,7 @@ from retro_tui.domain.model import Role
 from retro_tui.domain.phases import Phase
 from retro_tui.hub.hub import Hub
 from retro_tui.ui.app import RetroApp, make_app
-from retro_tui.ui.screens.board import BoardScreen
+from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.widgets.columns import ColumnsBoard
 from tests.hub_support import FakeClock, MemoryStore, make_session
 from tests.ui_support import screen_text, wait_for_board, wait_until

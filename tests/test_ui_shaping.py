@@ -12,7 +12,7 @@ from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.model import Role, Session, Timer
 from retro_tui.domain.phases import PHASE_ORDER, Phase
 from retro_tui.domain.views import BoardView, view_for
-from retro_tui.ui import keys
+from retro_tui.ui.board import keys
 from retro_tui.ui.shaping import (
     age_text,
     board_items,

@@ -22,7 +22,7 @@ from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
 from retro_tui.themes import load_formats
 from retro_tui.ui.app import RetroApp
-from retro_tui.ui.screens.board import BoardScreen
+from retro_tui.ui.board.screen import BoardScreen
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 

@@ -1,7 +1,8 @@
 """What each board key does: pick the selected thing, maybe ask in a dialog, send a command.
 
-Split from `board.py` so the screen's layout and its verbs each fit on a page. Dialogs
-are awaited with `push_screen_wait`, so every action that asks runs as a worker.
+Split from `screen.py` so the screen's layout and its verbs each fit on a page; the
+state they act on is declared and set in `state.py`. Dialogs are awaited with
+`push_screen_wait`, so every action that asks runs as a worker.
 """
 
 from __future__ import annotations
@@ -9,22 +10,19 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable
-from pathlib import Path
 
 from textual import work
-from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher
 
-from retro_tui.client import HubClient
-from retro_tui.clock import Clock
 from retro_tui.domain import commands as c
 from retro_tui.domain.errors import Refused
-from retro_tui.domain.model import Card, Session
+from retro_tui.domain.model import Card
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.views import BoardView
 from retro_tui.export import default_export_name, session_markdown
-from retro_tui.ui.keys import key_of
+from retro_tui.ui.board.keys import key_of
+from retro_tui.ui.board.state import BoardState
+from retro_tui.ui.ports import PresentingSwitch
 from retro_tui.ui.screens.action_dialog import ActionDialog, ActionFields
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.choice_dialog import ChoiceDialog
@@ -49,17 +47,9 @@ def _preview(text: str, limit: int = 50) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-class BoardActions(Screen[None]):
-    """The verbs of the board. `BoardScreen` adds the layout and the hub worker."""
-
-    view: reactive[BoardView | None] = reactive(None, repaint=False)
-    grouping: reactive[str | None] = reactive(None, repaint=False)
-    muted: reactive[bool] = reactive(False)
-
-    client: HubClient
-    clock: Clock
-    exporter: Callable[[Session], Path] | None
-    _view_changed: asyncio.Event | None = None
+class BoardActions(BoardState):
+    """The verbs of the board, one `action_<name>` per key. `BoardScreen` adds the
+    layout and the hub worker."""
 
     # --- plumbing -------------------------------------------------------------------------
     async def send(self, command: c.Command) -> bool:
@@ -464,6 +454,25 @@ class BoardActions(Screen[None]):
     def action_mute(self) -> None:
         self.muted = not self.muted
         self.notify("Bell off." if self.muted else "Bell on.", timeout=2)
+
+    def action_toggle_presenting(self) -> None:
+        if self.view is None or not isinstance(self.client, PresentingSwitch):
+            return
+        presenting = not self.view.presenting
+        self.client.set_presenting(presenting)
+        if presenting:
+            self.notify("Presenting: this screen shows only what everyone may see.", timeout=4)
+        else:
+            self.notify(
+                "Your own view: your private cards and votes show. Stop sharing this screen.",
+                severity="warning",
+                timeout=6,
+            )
+
+    def action_people(self) -> None:
+        from retro_tui.ui.screens.people import PeopleDialog
+
+        self.app.push_screen(PeopleDialog(lambda: self.view, self.send))
 
     def visible_pane(self) -> str | None:
         return self.query_one(ContentSwitcher).current

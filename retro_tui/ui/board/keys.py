@@ -1,14 +1,18 @@
 """The board's key map and who may use each key in which phase, as one table.
 
-`check_action` on the board looks actions up here, so the footer, the command palette
-and the help dialog all agree on what a person can do right now. Participants never see
-facilitator keys; keys of other phases are hidden. On a presenting (screen-shared)
-board, the keys that write or vote as oneself are hidden too: the facilitator does that
-from their private seat.
+This is the one place that decides whether a key is offered: `check_action` on the
+board, the command palette, the help dialog and the footer all ask `allowed`, so they
+agree on what a person can do right now. Participants never see facilitator keys; keys
+of other phases are hidden. On a presenting (screen-shared) board, the keys that write
+or vote as oneself are hidden too: the facilitator does that from their private seat.
+
+A new key is one binding in `BOARD_BINDINGS`, one rule in `RULES` (with a `when` for
+anything beyond phase and role) and one `action_<name>` in `ui/board/actions.py`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
@@ -19,11 +23,25 @@ from retro_tui.ui.shaping import skip_target
 
 P = Phase
 ALL = frozenset(Phase)
+FIRST, LAST = PHASE_ORDER[0], PHASE_ORDER[-1]
+
+
+@dataclass(frozen=True)
+class BoardFacts:
+    """What the board screen knows beyond the view, for the keys that depend on it."""
+
+    grouping: str | None = None  # the card or topic picked with g, waiting for its target
+    exports_to_folder: bool = False  # the facilitator's terminal writes notes to the folder
+    can_present: bool = False  # an in-process client can switch to the public view
+    followup: bool = False  # the app can open the action items and insights screens
+
+
+Condition = Callable[[BoardView, BoardFacts], bool]
 
 
 @dataclass(frozen=True)
 class KeyRule:
-    """When an action is offered: in which phases, and to whom."""
+    """When an action is offered: in which phases, to whom, and on what condition."""
 
     phases: frozenset[Phase] = ALL
     facilitator: bool = False  # only the facilitator
@@ -31,6 +49,8 @@ class KeyRule:
     # Phases in which the action is the person's own writing or voting: not offered on a
     # presenting board, whose view is the public one.
     private: frozenset[Phase] = frozenset()
+    when: Condition | None = None  # anything else that must hold
+    palette: bool = True  # offered in the command palette too
 
 
 def _rule(
@@ -38,24 +58,49 @@ def _rule(
     facilitator: bool = False,
     grouper: bool = False,
     private: frozenset[Phase] | None = None,
+    when: Condition | None = None,
+    palette: bool = True,
 ) -> KeyRule:
     return KeyRule(
         frozenset(phases) or ALL,
         facilitator=facilitator,
         grouper=grouper,
         private=ALL if private is None else private,
+        when=when,
+        palette=palette,
     )
 
 
-def _shared(*phases: Phase, facilitator: bool = False, grouper: bool = False) -> KeyRule:
+def _shared(
+    *phases: Phase,
+    facilitator: bool = False,
+    grouper: bool = False,
+    when: Condition | None = None,
+    palette: bool = True,
+) -> KeyRule:
     """A rule for an action that is fine on a presenting board."""
-    return _rule(*phases, facilitator=facilitator, grouper=grouper, private=frozenset())
+    return _rule(
+        *phases,
+        facilitator=facilitator,
+        grouper=grouper,
+        private=frozenset(),
+        when=when,
+        palette=palette,
+    )
+
+
+def _undoable(view: BoardView, _: BoardFacts) -> bool:
+    """The viewer has changes of this phase to take back (the hub checks too)."""
+    return any(record.phase is view.session.phase for record in view.session.undoable)
 
 
 RULES: dict[str, KeyRule] = {
     "check_in": _rule(P.CHECKIN),
     "review": _shared(P.REVIEW, facilitator=True),
-    "add_card": _rule(P.WRITE, P.GROUP),
+    # In the group phase only the facilitator adds cards (late thoughts, merged topics).
+    "add_card": _rule(
+        P.WRITE, P.GROUP, when=lambda v, _: v.session.phase is P.WRITE or v.is_facilitator
+    ),
     "edit_card": _rule(P.WRITE, P.GROUP),
     # In the group phase the facilitator deletes and moves anyone's cards: facilitation.
     "delete_card": _rule(P.WRITE, P.GROUP, private=frozenset({P.WRITE})),
@@ -63,7 +108,9 @@ RULES: dict[str, KeyRule] = {
     "move_card_to": _rule(P.WRITE, P.GROUP, private=frozenset({P.WRITE})),
     "mark_done": _rule(P.WRITE, P.VOTE),
     "group": _shared(P.GROUP, grouper=True),
-    "cancel_group": _shared(P.GROUP, grouper=True),
+    "cancel_group": _shared(
+        P.GROUP, grouper=True, when=lambda _, b: b.grouping is not None, palette=False
+    ),
     "title_topic": _shared(P.GROUP, grouper=True),
     "unmerge": _shared(P.GROUP, grouper=True),
     "vote": _rule(P.VOTE),
@@ -75,26 +122,34 @@ RULES: dict[str, KeyRule] = {
     "edit_action": _shared(P.ACTIONS, facilitator=True),
     "delete_action": _shared(P.ACTIONS, facilitator=True),
     "roti": _rule(P.CLOSE),
-    "export": _shared(P.CLOSE, P.ACTIONS, facilitator=True),
-    "download_notes": _shared(P.CLOSE, P.ACTIONS),
-    "next_phase": _shared(facilitator=True),
-    "previous_phase": _shared(facilitator=True),
-    "skip_phase": _shared(facilitator=True),
+    "export": _shared(P.CLOSE, P.ACTIONS, facilitator=True, when=lambda _, b: b.exports_to_folder),
+    # A browser tab downloads the notes; the facilitator's terminal exports them instead.
+    "download_notes": _shared(P.CLOSE, P.ACTIONS, when=lambda _, b: not b.exports_to_folder),
+    "next_phase": _shared(facilitator=True, when=lambda v, _: v.session.phase is not LAST),
+    "previous_phase": _shared(facilitator=True, when=lambda v, _: v.session.phase is not FIRST),
+    "skip_phase": _shared(
+        facilitator=True, when=lambda v, _: skip_target(v.session.phase) is not None
+    ),
     "timer_toggle": _shared(facilitator=True),
     "timer_extend": _shared(facilitator=True),
     "timer_reset": _shared(facilitator=True),
-    "toggle_presenting": _shared(facilitator=True),
-    "action_items": _shared(facilitator=True),
-    "insights": _shared(facilitator=True),
+    "toggle_presenting": _shared(facilitator=True, when=lambda _, b: b.can_present),
+    "action_items": _shared(facilitator=True, when=lambda _, b: b.followup),
+    "insights": _shared(facilitator=True, when=lambda _, b: b.followup),
     "people": _shared(facilitator=True),
     "mute": _shared(),
-    "help": _shared(),
-    "undo": _shared(),
+    "help": _shared(palette=False),
+    "undo": _shared(when=_undoable),
 }
 
 
-def allowed(action: str, view: BoardView | None) -> bool:
-    """Whether `action` is offered to the viewer of `view` right now."""
+def rule_of(action: str) -> KeyRule | None:
+    """The rule of a binding's action (`"roti(3)"` has the rule of `"roti"`)."""
+    return RULES.get(action.partition("(")[0])
+
+
+def allowed(action: str, view: BoardView | None, board: BoardFacts = BoardFacts()) -> bool:
+    """Whether `action` is offered to the viewer of `view` on a board in state `board`."""
     rule = RULES.get(action)
     if rule is None:
         return True
@@ -110,17 +165,7 @@ def allowed(action: str, view: BoardView | None) -> bool:
         return False
     if view.presenting and phase in rule.private:
         return False
-    if action == "add_card" and phase is P.GROUP:
-        return facilitator
-    if action == "undo":  # the viewer's own changes of this phase (the hub checks too)
-        return any(record.phase is phase for record in view.session.undoable)
-    if action == "next_phase":
-        return phase is not PHASE_ORDER[-1]
-    if action == "previous_phase":
-        return phase is not PHASE_ORDER[0]
-    if action == "skip_phase":
-        return skip_target(phase) is not None
-    return True
+    return rule.when is None or rule.when(view, board)
 
 
 def _b(
@@ -146,7 +191,7 @@ BOARD_BINDINGS: list[BindingType] = [
     _b("0", "review('pending')", "Undecide", "review-undo", show=False),
     _b("a", "add_card", "Add card", "add-card"),
     _b("g", "group", "Group", "group"),
-    _b("escape", "cancel_group", "Cancel", "cancel-group", show=False),
+    _b("escape", "cancel_group", "Cancel", "cancel-group", show=False, key_display="esc"),
     _b("t", "title_topic", "Title", "title-topic"),
     _b("u", "unmerge", "Take out", "unmerge"),
     _b("plus,v", "vote", "Vote", "vote", key_display="+"),
