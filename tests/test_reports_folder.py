@@ -18,10 +18,7 @@ from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.action_items import ActionItemsScreen
 from retro_tui.ui.screens.picker import PickerScreen
 from tests.history import MARKETING, PLATFORM, TODAY, History, build_history
-from tests.ui_support import FakeClock, make_launcher, quiet_env, wait_until
-
-__all__ = ["quiet_env"]
-pytestmark = pytest.mark.usefixtures("quiet_env")
+from tests.ui_support import FakeClock, make_launcher, wait_until
 
 
 @pytest.fixture

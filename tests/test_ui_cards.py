@@ -15,13 +15,10 @@ from tests.ui_support import (
     join_participant,
     make_launcher,
     open_board,
-    quiet_env,
     screen_text,
     type_text,
     wait_until,
 )
-
-__all__ = ["quiet_env"]
 
 
 async def test_edit_move_and_delete_own_card(quiet_env: Path) -> None:

@@ -21,14 +21,10 @@ from tests.history import MARKETING, TODAY, ActionSpec, History, build_history, 
 from tests.ui_support import (
     FakeClock,
     make_launcher,
-    quiet_env,
     screen_text,
     wait_for_board,
     wait_until,
 )
-
-__all__ = ["quiet_env"]
-pytestmark = pytest.mark.usefixtures("quiet_env")
 
 NOW = FakeClock().now  # 2026-11-23, the history's "today"
 

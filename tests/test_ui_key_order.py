@@ -18,9 +18,7 @@ from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.shaping import ranked_items
 from tests.key_bursts import DOWN, ENTER, burst, random_texts
-from tests.ui_support import make_launcher, open_board, quiet_env, wait_until
-
-__all__ = ["quiet_env"]
+from tests.ui_support import make_launcher, open_board, wait_until
 
 
 def _unmoved(before: Session, after: Session) -> None:

@@ -13,12 +13,9 @@ from tests.ui_support import (
     join_participant,
     make_launcher,
     open_board,
-    quiet_env,
     screen_text,
     wait_until,
 )
-
-__all__ = ["quiet_env"]
 
 NASTY = [
     "[bold]x[/]",

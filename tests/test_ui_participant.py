@@ -16,14 +16,11 @@ from retro_tui.ui.screens.join import JoinScreen
 from retro_tui.ui.widgets.card import FACE_DOWN
 from tests.ui_support import (
     make_launcher,
-    quiet_env,
     screen_text,
     type_text,
     wait_for_board,
     wait_until,
 )
-
-__all__ = ["quiet_env"]
 
 FACILITATOR_KEYS = [action for action, rule in keys.RULES.items() if rule.facilitator]
 

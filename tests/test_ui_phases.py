@@ -15,13 +15,10 @@ from tests.ui_support import (
     join_participant,
     make_launcher,
     open_board,
-    quiet_env,
     screen_text,
     wait_for_board,
     wait_until,
 )
-
-__all__ = ["quiet_env"]
 
 
 async def _retro_with_actions(folder: Path, clock: FakeClock) -> None:

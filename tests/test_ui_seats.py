@@ -16,11 +16,10 @@ from retro_tui.ui.screens.join import JoinScreen
 from retro_tui.ui.screens.people import PeopleDialog
 from retro_tui.ui.screens.share import ShareScreen
 from tests.hub_support import FakeClock, MemoryStore, make_session
-from tests.ui_support import (  # quiet_env is a fixture
+from tests.ui_support import (
     join_participant,
     make_launcher,
     open_board,
-    quiet_env,
     screen_text,
     wait_for_board,
     wait_until,
@@ -110,4 +109,3 @@ async def test_someone_taken_off_the_board_is_back_at_the_join_screen() -> None:
         )
 
 
-__all__ = ["quiet_env"]

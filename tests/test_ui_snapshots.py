@@ -21,11 +21,8 @@ from tests.ui_support import (
     make_launcher,
     no_blink,
     open_board,
-    quiet_env,
     settle,
 )
-
-__all__ = ["quiet_env"]
 
 SnapCompare = Callable[..., bool]
 

@@ -14,12 +14,9 @@ from tests.ui_support import (
     join_participant,
     make_launcher,
     open_board,
-    quiet_env,
     screen_text,
     wait_until,
 )
-
-__all__ = ["quiet_env"]
 
 
 async def test_a_deleted_card_comes_back_with_one_key_and_others_cannot_take_it_back(

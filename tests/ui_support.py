@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 
 from retro_tui.client import LocalClient
@@ -93,14 +92,6 @@ def screen_text(app: RetroApp) -> str:
     """The characters currently on screen, one line per row, as a person would read them."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
-@pytest.fixture
-def quiet_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Keep the user's own formats and config out of the tests."""
-    monkeypatch.setenv("RETRO_TUI_FORMATS_DIR", str(tmp_path / "formats"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return tmp_path
 
 
 async def open_board(pilot: Pilot[None]) -> tuple[BoardScreen, Hub]:
