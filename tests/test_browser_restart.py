@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from support.browser import BrowserTerminal, chromium
 
 from retro_tui.domain.model import Session
 from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
+from tests.support.browser import BrowserTerminal, chromium
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page, ViewportSize

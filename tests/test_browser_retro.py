@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from support.browser import BrowserTerminal, chromium
 
 from retro_tui.hosting import HostOptions
 from retro_tui.hub.hub import Hub
 from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
 from retro_tui.ui.entry import HostApp
+from tests.support.browser import BrowserTerminal, chromium
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page, ViewportSize

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from support import env_app_command, serving
-from support.browser import BrowserTerminal, chromium
+
+from tests.support import env_app_command, serving
+from tests.support.browser import BrowserTerminal, chromium
 
 if TYPE_CHECKING:
     from playwright.async_api import ViewportSize

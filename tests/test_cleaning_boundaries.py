@@ -23,7 +23,7 @@ from retro_tui.exchange import ImportRefused, session_from_json_bytes, session_t
 from retro_tui.hub.protocol import view_from_wire
 from retro_tui.store import CorruptSession, SessionStore
 from retro_tui.themes import FormatError, load_formats, parse_format
-from tests.hub_support import NOW, make_session
+from tests.support.hub import NOW, make_session
 
 ESCAPES = "\x1b]0;owned\x07\x1b]52;c;eA==\x07\x9b2J\x9d0;x\x9c\x7f\u202e"
 FAMILY = "\U0001f469\u200d\U0001f469\u200d\U0001f467"  # one emoji, joined by ZWJs

@@ -16,7 +16,7 @@ from retro_tui.cli import register
 from retro_tui.cli.plumbing import Context
 from retro_tui.domain.model import ActionStatus, ReviewDecision
 from retro_tui.store import SessionStore
-from tests.history import MARKETING, ActionSpec, History, build_history, make_session
+from tests.support.history import MARKETING, ActionSpec, History, build_history, make_session
 
 TODAY = ["--today", "2026-11-23"]
 

@@ -18,7 +18,7 @@ from retro_tui.domain.model import ActionItem, Role, Session
 from retro_tui.domain.phases import PHASE_ORDER, Phase
 from retro_tui.domain.serial import session_from_dict, session_to_dict
 from retro_tui.domain.views import view_for
-from tests.domain_support import COLUMNS, NOW, make_retro
+from tests.support.domain import COLUMNS, NOW, make_retro
 
 PREVIOUS = (
     ActionItem(id="old1", text="Fix CI", owner="Ana"),

@@ -19,7 +19,7 @@ from retro_tui.domain.model import (
     Timer,
 )
 from retro_tui.domain.phases import DEFAULT_DURATIONS, PHASE_ORDER, Phase
-from tests.domain_support import (
+from tests.support.domain import (
     NOW,
     Retro,
     finish_scenario,

@@ -18,7 +18,7 @@ from retro_tui.domain.model import ActionItem, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.serial import MalformedSession, session_from_dict, session_to_dict
 from retro_tui.domain.views import view_for
-from tests.domain_support import finish_scenario, later, load_scenario, make_retro, replay_scenario
+from tests.support.domain import finish_scenario, later, load_scenario, make_retro, replay_scenario
 
 Json = dict[str, Any]
 

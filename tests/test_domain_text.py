@@ -15,7 +15,7 @@ from retro_tui.domain import text as t
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
 from retro_tui.domain.phases import Phase
-from tests.domain_support import make_retro
+from tests.support.domain import make_retro
 
 BIDI_CONTROLS = {"LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"}
 BIDI_MARKS = {"\u200e", "\u200f", "\u061c"}

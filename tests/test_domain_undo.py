@@ -8,7 +8,7 @@ from retro_tui.domain.errors import NotAllowed
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.serial import session_from_dict, session_to_dict
 from retro_tui.domain.views import view_for
-from tests.domain_support import Retro, make_retro
+from tests.support.domain import Retro, make_retro
 
 
 def _writing() -> tuple[Retro, str, str]:

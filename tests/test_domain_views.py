@@ -12,7 +12,7 @@ from retro_tui.domain.model import Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.serial import session_to_dict
 from retro_tui.domain.views import BoardView, view_for, votes_used
-from tests.domain_support import Retro, make_retro
+from tests.support.domain import Retro, make_retro
 
 
 def written(anonymous: bool = False) -> tuple[Retro, dict[str, str]]:

@@ -24,7 +24,14 @@ from retro_tui.exchange import (
     session_to_json_bytes,
 )
 from retro_tui.store import SessionExists, SessionStore
-from tests.history import MARKETING, PLATFORM, ActionSpec, History, build_history, make_session
+from tests.support.history import (
+    MARKETING,
+    PLATFORM,
+    ActionSpec,
+    History,
+    build_history,
+    make_session,
+)
 
 ODD_CARDS = (
     '=HYPERLINK("http://evil.example","click")',

@@ -22,7 +22,7 @@ from retro_tui.domain.model import ActionItem, ActionStatus, Role, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.text import CARD_MAX, clean_text, make_visible
 from retro_tui.export import default_export_name, escape_inline, session_markdown
-from tests.scenario import replay, scenario_path
+from tests.support.scenario import replay, scenario_path
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MD = MarkdownIt("commonmark")

@@ -21,7 +21,7 @@ from retro_tui.reports.followup import (
     short_ref,
     with_status,
 )
-from tests.history import MARKETING, PLATFORM, TODAY, History, build_history
+from tests.support.history import MARKETING, PLATFORM, TODAY, History, build_history
 
 
 @pytest.fixture(scope="module")

@@ -35,8 +35,8 @@ from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import MAX_LINE
 from retro_tui.hub.server import HubServer
 from retro_tui.themes import FormatError, parse_format
-from tests.fault_support import CONTROL, short_socket_dir, wait_until
-from tests.hub_support import NOW, FakeClock, MemoryStore, make_session
+from tests.support.faults import CONTROL, short_socket_dir, wait_until
+from tests.support.hub import NOW, FakeClock, MemoryStore, make_session
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 FORBIDDEN = set(CONTROL) | set(BIDI)
@@ -395,7 +395,7 @@ async def test_a_ten_megabyte_line_is_cut_off_at_the_wire(served: Served) -> Non
 
 
 def test_session_title_and_team_are_made_safe() -> None:
-    from tests.fault_support import fault_format
+    from tests.support.faults import fault_format
 
     for text in ATTACKS.values():
         session = rules.new_session(
@@ -438,10 +438,9 @@ class Recording:
 
 @pytest.mark.slow
 async def test_an_escape_sequence_in_a_card_never_reaches_another_terminal() -> None:
-    from support import serving
-    from support.termclient import TermClient
-
     from retro_tui.hosting import HUB_ENV, participant_command
+    from tests.support import serving
+    from tests.support.termclient import TermClient
 
     hub = Hub(MemoryStore(), make_session(), clock=FakeClock())
     server = HubServer(hub, short_socket_dir() / "hub.sock")

@@ -37,12 +37,12 @@ from typing import Any
 
 import pyte
 import pytest
-from support.termclient import TermClient
 
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.serial import session_to_dict
 from retro_tui.exchange import EXPORT_FORMAT, EXPORT_VERSION
-from tests.domain_support import load_scenario, replay_scenario
+from tests.support.domain import load_scenario, replay_scenario
+from tests.support.termclient import TermClient
 
 pytestmark = pytest.mark.slow
 
@@ -434,7 +434,7 @@ async def test_the_facilitators_terminal_carries_no_user_control_byte(
 async def test_what_a_tab_app_writes_to_stderr_reaches_the_host_log_made_visible(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from support import serving
+    from tests.support import serving
 
     crash = "printf 'crash \\033]0;PWNED\\007\\302\\233 end' >&2"
     with caplog.at_level("WARNING", logger="retro_tui.web"):

@@ -16,7 +16,7 @@ from retro_tui.domain.model import Role
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import MAX_LINE
 from retro_tui.hub.server import HubServer
-from tests.hub_support import FakeClock, MemoryStore, make_session
+from tests.support.hub import FakeClock, MemoryStore, make_session
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ async def test_frozen_reader_does_not_block_the_hub(
 
 async def _fake_hub(lines: list[bytes]) -> tuple[asyncio.AbstractServer, str]:
     """A socket that greets a client, then sends `lines` (a hub that misbehaves)."""
-    from tests.fault_support import short_socket_dir
+    from tests.support.faults import short_socket_dir
 
     path = str(short_socket_dir() / "hub.sock")
 

@@ -26,7 +26,7 @@ from retro_tui.reports.insights import (
     team_sessions,
 )
 from retro_tui.reports.similarity import TextItem, cluster, concepts, similarity_matrix
-from tests.history import MARKETING, PLATFORM, TODAY, History, build_history
+from tests.support.history import MARKETING, PLATFORM, TODAY, History, build_history
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
-from support.termclient import TermClient
 
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Session
 from retro_tui.store import SessionStore
-from tests.key_bursts import ENTER, random_texts
-from tests.ui_support import make_launcher
+from tests.support.key_bursts import ENTER, random_texts
+from tests.support.termclient import TermClient
+from tests.support.ui import make_launcher
 
 pytestmark = pytest.mark.slow
 

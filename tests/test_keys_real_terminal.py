@@ -22,8 +22,8 @@ from retro_tui.domain import commands as c
 from retro_tui.domain.model import Session
 from retro_tui.domain.phases import Phase
 from retro_tui.store import SessionStore
-from tests.key_bursts import DOWN, ENTER, random_texts
-from tests.ui_support import make_launcher
+from tests.support.key_bursts import DOWN, ENTER, random_texts
+from tests.support.ui import make_launcher
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from retro_tui.cli import main
 from retro_tui.links import JoinTokens, links_path, read_links, session_links, write_links
 from retro_tui.store import SessionStore
-from tests.hub_support import make_session
+from tests.support.hub import make_session
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import psutil
 import pytest
-from support.termclient import TermClient
 
 from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
+from tests.support.termclient import TermClient
 
 pytestmark = pytest.mark.slow
 

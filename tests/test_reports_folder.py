@@ -17,8 +17,8 @@ from retro_tui.store import SessionStore
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.action_items import ActionItemsScreen
 from retro_tui.ui.screens.picker import PickerScreen
-from tests.history import MARKETING, PLATFORM, TODAY, History, build_history
-from tests.ui_support import FakeClock, make_launcher, wait_until
+from tests.support.history import MARKETING, PLATFORM, TODAY, History, build_history
+from tests.support.ui import FakeClock, make_launcher, wait_until
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from retro_tui.domain.phases import Phase
 from retro_tui.domain.views import view_for
 from retro_tui.export import session_markdown
 from retro_tui.store import SessionStore
-from tests.scenario import replay, scenario_path
+from tests.support.scenario import replay, scenario_path
 
 PATH = scenario_path("q3-campaign-retro")
 

@@ -16,7 +16,7 @@ from retro_tui.export import session_markdown
 from retro_tui.hub.hub import Hub
 from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
-from tests.scenario import scenario_path
+from tests.support.scenario import scenario_path
 
 
 async def _replay(tmp_path: Path) -> tuple[Hub, dict[str, Any], dict[str, str], SessionStore]:

@@ -46,7 +46,7 @@ from retro_tui.store import (
     StoreError,
     StoreWriteError,
 )
-from tests.scenario import replay, scenario_path
+from tests.support.scenario import replay, scenario_path
 
 HELPER = Path(__file__).with_name("helpers_kill_writer.py")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

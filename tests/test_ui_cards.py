@@ -10,7 +10,7 @@ from retro_tui.ui.screens.choice_dialog import ChoiceDialog
 from retro_tui.ui.screens.confirm import ConfirmDialog
 from retro_tui.ui.screens.text_dialog import TextDialog
 from retro_tui.ui.widgets.timer import TimerDisplay
-from tests.ui_support import (
+from tests.support.ui import (
     FakeClock,
     join_participant,
     make_launcher,

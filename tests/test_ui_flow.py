@@ -12,7 +12,7 @@ from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.screens.action_dialog import ActionDialog
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.text_dialog import TextDialog
-from tests.ui_support import (
+from tests.support.ui import (
     FakeClock,
     hub_session,
     make_launcher,

@@ -17,8 +17,8 @@ from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.screens.action_items import ActionItemsScreen
 from retro_tui.ui.screens.insights import InsightsScreen
 from retro_tui.ui.screens.picker import PickerScreen
-from tests.history import MARKETING, TODAY, ActionSpec, History, build_history, make_session
-from tests.ui_support import (
+from tests.support.history import MARKETING, TODAY, ActionSpec, History, build_history, make_session
+from tests.support.ui import (
     FakeClock,
     make_launcher,
     screen_text,

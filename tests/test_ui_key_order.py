@@ -17,8 +17,8 @@ from retro_tui.domain.phases import Phase
 from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.shaping import ranked_items
-from tests.key_bursts import DOWN, ENTER, burst, random_texts
-from tests.ui_support import make_launcher, open_board, wait_until
+from tests.support.key_bursts import DOWN, ENTER, burst, random_texts
+from tests.support.ui import make_launcher, open_board, wait_until
 
 
 def _unmoved(before: Session, after: Session) -> None:

@@ -9,7 +9,7 @@ from retro_tui.domain.phases import Phase
 from retro_tui.ui.app import make_app
 from retro_tui.ui.shaping import BoardItem
 from retro_tui.ui.widgets.card import item_text
-from tests.ui_support import (
+from tests.support.ui import (
     join_participant,
     make_launcher,
     open_board,

@@ -9,7 +9,7 @@ from pathlib import Path
 from retro_tui.domain import commands as c
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.text_dialog import PlainEditor, TextDialog
-from tests.ui_support import make_launcher, open_board, type_text, wait_until
+from tests.support.ui import make_launcher, open_board, type_text, wait_until
 
 
 async def test_a_closed_dialogs_widgets_and_their_lines_are_freed(quiet_env: Path) -> None:

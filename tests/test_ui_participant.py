@@ -14,7 +14,7 @@ from retro_tui.ui.board import keys
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.join import JoinScreen
 from retro_tui.ui.widgets.card import FACE_DOWN
-from tests.ui_support import (
+from tests.support.ui import (
     make_launcher,
     screen_text,
     type_text,

@@ -10,7 +10,7 @@ from retro_tui.domain.model import ReviewDecision, Role
 from retro_tui.domain.phases import Phase
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.disconnected import DisconnectedDialog
-from tests.ui_support import (
+from tests.support.ui import (
     FakeClock,
     join_participant,
     make_launcher,

@@ -16,7 +16,7 @@ from retro_tui.domain import commands as c
 from retro_tui.launcher import LocalLauncher
 from retro_tui.ui.app import make_app
 from retro_tui.ui.widgets.columns import ColumnsBoard
-from tests.ui_support import (
+from tests.support.ui import (
     join_participant,
     make_launcher,
     no_blink,

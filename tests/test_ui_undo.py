@@ -10,7 +10,7 @@ from retro_tui.domain import commands as c
 from retro_tui.domain.errors import NotAllowed
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.confirm import ConfirmDialog
-from tests.ui_support import (
+from tests.support.ui import (
     join_participant,
     make_launcher,
     open_board,

@@ -17,14 +17,14 @@ from urllib.parse import quote
 import aiohttp
 import psutil
 import pytest
-from support import env_app_command, serving, spawn_count
-from support.termclient import JoinRefused, TermClient
 from textual_serve.download_manager import DownloadManager
 
 from retro_tui.web import IDENTITY_ENV, ROLE_ENV, RetroWebServer, new_token, tokens_equal
 from retro_tui.web import server as web_server
 from retro_tui.web.server import RetroAppService
 from retro_tui.web.tokens import is_identity, make_grant, new_identity
+from tests.support import env_app_command, serving, spawn_count
+from tests.support.termclient import JoinRefused, TermClient
 
 pytestmark = pytest.mark.slow
 

@@ -15,12 +15,12 @@ import aiohttp
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import env_app_command, serving, spawn_count
-from support.termclient import TermClient
 
 from retro_tui.web import RetroWebServer
 from retro_tui.web import server as web_server
 from retro_tui.web.server import WrongLinkLimiter
+from tests.support import env_app_command, serving, spawn_count
+from tests.support.termclient import TermClient
 
 pytestmark = pytest.mark.slow
 

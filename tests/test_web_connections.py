@@ -8,11 +8,11 @@ import asyncio
 import contextlib
 
 import pytest
-from support import env_app_command, serving
-from support.termclient import TermClient
 
 from retro_tui.web import RetroWebServer, new_token
 from retro_tui.web.connections import ConnectionGuard
+from tests.support import env_app_command, serving
+from tests.support.termclient import TermClient
 
 pytestmark = pytest.mark.slow
 

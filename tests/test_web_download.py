@@ -7,12 +7,12 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from support.termclient import TermClient
 
 from retro_tui.domain import commands as c
 from retro_tui.hosting import HostOptions, LiveSession
 from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
+from tests.support.termclient import TermClient
 
 pytestmark = pytest.mark.slow
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 import pytest
 from aiohttp import WSMsgType
-from support import serving
-from support.termclient import TermClient
 
 from retro_tui.pacing import TokenBucket
 from retro_tui.web import RetroWebServer
 from retro_tui.web import relay as web_relay
 from retro_tui.web.relay import BrowserRelay
 from retro_tui.web.server import RetroAppService
+from tests.support import serving
+from tests.support.termclient import TermClient
 
 pytestmark = pytest.mark.slow
 

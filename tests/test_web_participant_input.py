@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from support.termclient import TermClient
 
 from retro_tui.domain.text import NAME_MAX
 from retro_tui.hosting import HostOptions, LiveSession
 from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
+from tests.support.termclient import TermClient
 
 pytestmark = pytest.mark.slow
 

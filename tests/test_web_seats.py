@@ -15,8 +15,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from support import env_app_command, serving
-from support.termclient import JoinRefused, TermClient
 from yarl import URL
 
 from retro_tui.client import LocalClient
@@ -27,7 +25,9 @@ from retro_tui.links import links_path, read_links
 from retro_tui.web import RetroWebServer
 from retro_tui.web import server as web_server
 from retro_tui.web.tokens import make_grant, new_identity
-from tests.hub_support import FakeClock, MemoryStore, make_session
+from tests.support import env_app_command, serving
+from tests.support.hub import FakeClock, MemoryStore, make_session
+from tests.support.termclient import JoinRefused, TermClient
 
 pytestmark = pytest.mark.slow
 

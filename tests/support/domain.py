@@ -23,8 +23,8 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 COLUMNS = ("good", "bad", "ideas")
 # The project's shared scenarios sit beside the repository; a copy in tests/ keeps the
 # suite runnable from a lone clone.
-_SHARED = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
-SCENARIOS = _SHARED if _SHARED.is_dir() else Path(__file__).resolve().parent / "scenarios"
+_SHARED = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
+SCENARIOS = _SHARED if _SHARED.is_dir() else Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def later(seconds: float) -> datetime:

@@ -21,8 +21,8 @@ from retro_tui.domain.phases import PHASE_ORDER, Phase
 
 # The project's shared scenarios sit beside the repository; a copy in tests/ keeps the
 # suite runnable from a lone clone.
-_SHARED = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
-SCENARIOS_DIR = _SHARED if _SHARED.is_dir() else Path(__file__).resolve().parent / "scenarios"
+_SHARED = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
+SCENARIOS_DIR = _SHARED if _SHARED.is_dir() else Path(__file__).resolve().parents[1] / "scenarios"
 SCENARIO_START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
