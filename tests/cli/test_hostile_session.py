@@ -46,7 +46,7 @@ from tests.support.termclient import TermClient
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ATTACK = (
     "\x1b[31mRED\x1b[0m"  # SGR: restyles a terminal
     "\x1b]0;PWNED-TITLE\x07"  # OSC 0: sets the terminal's title

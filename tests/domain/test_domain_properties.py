@@ -117,7 +117,7 @@ def _ids(draw: st.DrawFn, s: Session, *pools: tuple[str, ...]) -> str:
 
 def _phase_target(draw: st.DrawFn, s: Session) -> Phase:
     phase = draw(st.sampled_from(PHASE_ORDER))
-    # Known bug (tests/test_domain_rules.py::test_votes_on_a_*_do_not_dangle): once votes
+    # Known bug (tests/domain/test_domain_rules.py::test_votes_on_a_*_do_not_dangle): once votes
     # exist, going back before Vote lets merges and deletes leave votes on cards that are
     # no longer vote targets. Stay at Vote or later until that is fixed.
     if s.votes and phase.order < Phase.VOTE.order:

@@ -1,7 +1,7 @@
 """Three screens as pictures: the picker, the write phase and the discuss phase.
 
 The clock is fixed and the timer stopped, so every run draws the same characters.
-Update with `pytest tests/test_ui_snapshots.py --snapshot-update` after checking the SVGs.
+Update with `pytest tests/ui/test_ui_snapshots.py --snapshot-update` after checking the SVGs.
 """
 
 from __future__ import annotations

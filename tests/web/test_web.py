@@ -511,7 +511,7 @@ async def test_downloads_need_the_cookie(server: RetroWebServer) -> None:
 def test_web_package_never_imports_textual() -> None:
     """The web server runs beside the hub; Textual belongs to the apps it spawns."""
     code = "import sys, retro_tui.web; sys.exit('textual' in sys.modules)"
-    root = Path(__file__).parent.parent
+    root = Path(__file__).resolve().parents[2]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
 
 
