@@ -18,6 +18,7 @@ from retro_tui.domain import commands as c
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Card
 from retro_tui.domain.phases import Phase
+from retro_tui.domain.text import shorten
 from retro_tui.domain.views import BoardView
 from retro_tui.export import default_export_name, session_markdown
 from retro_tui.ui.board.keys import key_of
@@ -43,8 +44,7 @@ HELP_NOTES = (
 
 
 def _preview(text: str, limit: int = 50) -> str:
-    line = text.splitlines()[0] if text else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return shorten(text.splitlines()[0] if text else "", limit)
 
 
 class BoardActions(BoardState):
