@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from retro_tui.tab_env import HUB_ENV, IDENTITY_ENV, ROLE_ENV
+
 # What a host passes to a tab's process; a test run inside a tab must not inherit it.
-_HOST_TO_TAB = ("RETRO_TUI_HUB", "RETRO_TUI_IDENTITY", "RETRO_TUI_ROLE")
+_HOST_TO_TAB = (HUB_ENV, IDENTITY_ENV, ROLE_ENV)
 # getpass.getuser() reads these first; "root" is the login name the app never uses as a
 # facilitator's name, so every test sees the default, "Facilitator".
 _LOGIN_NAMES = ("LOGNAME", "USER", "LNAME", "USERNAME")

@@ -438,7 +438,8 @@ class Recording:
 
 @pytest.mark.slow
 async def test_an_escape_sequence_in_a_card_never_reaches_another_terminal() -> None:
-    from retro_tui.hosting import HUB_ENV, participant_command
+    from retro_tui.hosting import participant_command
+    from retro_tui.tab_env import HUB_ENV
     from tests.support import serving
     from tests.support.termclient import TermClient
 
