@@ -35,8 +35,9 @@ from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import MAX_LINE
 from retro_tui.hub.server import HubServer
 from retro_tui.themes import FormatError, parse_format
+from tests.support.clock import FakeClock
 from tests.support.faults import CONTROL, short_socket_dir, wait_until
-from tests.support.hub import NOW, FakeClock, MemoryStore, make_session
+from tests.support.hub import NOW, MemoryStore, make_session
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 FORBIDDEN = set(CONTROL) | set(BIDI)

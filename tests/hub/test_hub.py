@@ -11,7 +11,8 @@ from retro_tui.domain import commands as c
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
 from retro_tui.hub.hub import Hub
-from tests.support.hub import FakeClock, MemoryStore, make_session
+from tests.support.clock import FakeClock
+from tests.support.hub import MemoryStore, make_session
 
 
 async def _hub_with(

@@ -20,7 +20,8 @@ from retro_tui.hub.hub import Hub
 from retro_tui.hub.server import HubServer
 from retro_tui.pacing import TokenBucket
 from retro_tui.store import SessionStore
-from tests.support.hub import FakeClock, make_session
+from tests.support.clock import FakeClock
+from tests.support.hub import make_session
 
 
 @pytest.fixture

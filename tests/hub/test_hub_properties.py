@@ -26,8 +26,9 @@ from retro_tui.domain.phases import Phase
 from retro_tui.domain.views import BoardView, view_for
 from retro_tui.hub.hub import Connection, Hub
 from retro_tui.hub.server import HubServer
+from tests.support.clock import FakeClock
 from tests.support.faults import fault_format, short_socket_dir, wait_until
-from tests.support.hub import NOW, FakeClock, MemoryStore
+from tests.support.hub import NOW, MemoryStore
 
 PEOPLE = 3  # participants, besides the facilitator (actor 0)
 

@@ -16,7 +16,8 @@ from retro_tui.domain.model import Role
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import MAX_LINE
 from retro_tui.hub.server import HubServer
-from tests.support.hub import FakeClock, MemoryStore, make_session
+from tests.support.clock import FakeClock
+from tests.support.hub import MemoryStore, make_session
 
 
 @pytest.fixture

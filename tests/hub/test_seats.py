@@ -23,7 +23,8 @@ from retro_tui.domain.serial import session_from_dict, session_to_dict
 from retro_tui.hub.hub import Hub, seat_of
 from retro_tui.hub.server import HubServer
 from retro_tui.store import SessionStore
-from tests.support.hub import FakeClock, MemoryStore, make_session
+from tests.support.clock import FakeClock
+from tests.support.hub import MemoryStore, make_session
 
 FACILITATOR_IDENTITY = "terminal-facilitator"
 

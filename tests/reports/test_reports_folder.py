@@ -17,8 +17,9 @@ from retro_tui.store import SessionStore
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.action_items import ActionItemsScreen
 from retro_tui.ui.screens.picker import PickerScreen
+from tests.support.clock import FakeClock
 from tests.support.history import MARKETING, PLATFORM, TODAY, History, build_history
-from tests.support.ui import FakeClock, make_launcher, wait_until
+from tests.support.ui import FIXED_NOW, make_launcher, wait_until
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ async def test_the_shell_and_the_app_refuse_a_locked_retro_with_the_same_sentenc
             ["--sessions-dir", str(history.folder), "actions", "done", row.ref],
             catch_exceptions=False,
         )
-        app = make_app(launcher=make_launcher(history.folder.parent, FakeClock()))
+        app = make_app(launcher=make_launcher(history.folder.parent, FakeClock(FIXED_NOW)))
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen), "the picker")
             await pilot.press("ctrl+o")

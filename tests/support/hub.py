@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from retro_tui.domain import rules
 from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.model import Session
+from tests.support.clock import NOW
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    def __init__(self, start: datetime = NOW) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
+__all__ = ["NOW", "MemoryStore", "make_session"]
 
 
 class MemoryStore:

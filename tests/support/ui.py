@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,21 +22,9 @@ from retro_tui.store import SessionStore
 from retro_tui.themes import load_formats
 from retro_tui.ui.app import RetroApp
 from retro_tui.ui.board.screen import BoardScreen
+from tests.support.clock import FakeClock
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-
-
-class FakeClock:
-    """A clock that only moves when a test says so."""
-
-    def __init__(self, now: datetime = FIXED_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 def make_launcher(folder: Path, clock: FakeClock | None = None) -> LocalLauncher:
@@ -44,7 +32,7 @@ def make_launcher(folder: Path, clock: FakeClock | None = None) -> LocalLauncher
     return LocalLauncher(
         SessionStore(folder / "sessions"),
         catalog=load_formats(),
-        clock=clock or FakeClock(),
+        clock=clock or FakeClock(FIXED_NOW),
         facilitator_name="Fay",
     )
 

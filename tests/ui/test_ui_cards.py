@@ -10,8 +10,9 @@ from retro_tui.ui.screens.choice_dialog import ChoiceDialog
 from retro_tui.ui.screens.confirm import ConfirmDialog
 from retro_tui.ui.screens.text_dialog import TextDialog
 from retro_tui.ui.widgets.timer import TimerDisplay
+from tests.support.clock import FakeClock
 from tests.support.ui import (
-    FakeClock,
+    FIXED_NOW,
     join_participant,
     make_launcher,
     open_board,
@@ -73,7 +74,7 @@ async def test_edit_move_and_delete_own_card(quiet_env: Path) -> None:
 
 
 async def test_timer_keys_and_time_up(quiet_env: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(FIXED_NOW)
     launcher = make_launcher(quiet_env, clock)
     session = launcher.create_session(format_key="went-well", title="Sprint 13", team="Web")
     app = make_app(launcher=launcher, session_id=session.id, muted=True)

@@ -12,8 +12,9 @@ from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.screens.action_dialog import ActionDialog
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.text_dialog import TextDialog
+from tests.support.clock import FakeClock
 from tests.support.ui import (
-    FakeClock,
+    FIXED_NOW,
     hub_session,
     make_launcher,
     screen_text,
@@ -45,7 +46,7 @@ async def add_card(pilot: Pilot[None], app: RetroApp, text: str) -> None:
 
 
 async def test_facilitator_runs_every_phase(tmp_path: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(FIXED_NOW)
     launcher = make_launcher(tmp_path, clock)
     app = make_app(launcher=launcher)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:

@@ -17,16 +17,17 @@ from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.screens.action_items import ActionItemsScreen
 from retro_tui.ui.screens.insights import InsightsScreen
 from retro_tui.ui.screens.picker import PickerScreen
+from tests.support.clock import FakeClock
 from tests.support.history import MARKETING, TODAY, ActionSpec, History, build_history, make_session
 from tests.support.ui import (
-    FakeClock,
+    FIXED_NOW,
     make_launcher,
     screen_text,
     wait_for_board,
     wait_until,
 )
 
-NOW = FakeClock().now  # 2026-11-23, the history's "today"
+NOW = FakeClock(FIXED_NOW).now  # 2026-11-23, the history's "today"
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def history(tmp_path: Path) -> History:
 
 def _app(history: History) -> RetroApp:
     assert NOW.date() == TODAY
-    return make_app(launcher=make_launcher(history.folder.parent, FakeClock()))
+    return make_app(launcher=make_launcher(history.folder.parent, FakeClock(FIXED_NOW)))
 
 
 async def _actions_screen(pilot: Pilot[None], app: RetroApp) -> ActionItemsScreen:
@@ -174,7 +175,7 @@ async def test_user_text_is_drawn_literally(tmp_path: Path) -> None:
                 when=datetime(2026, 11, day, 10, tzinfo=UTC),
             )
         )
-    app = make_app(launcher=make_launcher(tmp_path, FakeClock()))
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(FIXED_NOW)))
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen), "the picker")
         await pilot.press("ctrl+o")

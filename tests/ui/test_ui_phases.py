@@ -10,8 +10,9 @@ from retro_tui.domain.model import ReviewDecision, Role
 from retro_tui.domain.phases import Phase
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.disconnected import DisconnectedDialog
+from tests.support.clock import FakeClock
 from tests.support.ui import (
-    FakeClock,
+    FIXED_NOW,
     join_participant,
     make_launcher,
     open_board,
@@ -35,7 +36,7 @@ async def _retro_with_actions(folder: Path, clock: FakeClock) -> None:
 
 
 async def test_review_decides_last_retros_actions(quiet_env: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(FIXED_NOW)
     await _retro_with_actions(quiet_env, clock)
     clock.advance(14 * 24 * 3600)
     launcher = make_launcher(quiet_env, clock)
@@ -141,7 +142,7 @@ async def test_picker_refuses_a_bad_title_in_place(quiet_env: Path) -> None:
 
 
 async def test_clicking_a_topic_twice_makes_it_current(quiet_env: Path) -> None:
-    from tests.test_ui_snapshots import discuss_phase
+    from tests.ui.test_ui_snapshots import discuss_phase
 
     launcher = make_launcher(quiet_env)
     session = launcher.create_session(format_key="went-well", title="Sprint 14", team="Web")
@@ -163,7 +164,7 @@ async def test_a_board_opened_mid_retro_shows_only_its_pane_ready_to_use(quiet_e
     joining late) must still show exactly that pane, drawn, with the keyboard in it."""
     from textual.widgets import ContentSwitcher
 
-    clock = FakeClock()
+    clock = FakeClock(FIXED_NOW)
     launcher = make_launcher(quiet_env, clock)
     session = launcher.create_session(format_key="went-well", title="Sprint 9", team="Web")
     client = await launcher.open(session.id)

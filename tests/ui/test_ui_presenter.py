@@ -16,7 +16,8 @@ from retro_tui.hub.hub import Hub
 from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.widgets.columns import ColumnsBoard
-from tests.support.hub import FakeClock, MemoryStore, make_session
+from tests.support.clock import FakeClock
+from tests.support.hub import MemoryStore, make_session
 from tests.support.ui import screen_text, wait_for_board, wait_until
 
 SECRET = "my private draft about the CFO"

@@ -15,7 +15,8 @@ from retro_tui.ui.entry import HostApp
 from retro_tui.ui.screens.join import JoinScreen
 from retro_tui.ui.screens.people import PeopleDialog
 from retro_tui.ui.screens.share import ShareScreen
-from tests.support.hub import FakeClock, MemoryStore, make_session
+from tests.support.clock import FakeClock
+from tests.support.hub import MemoryStore, make_session
 from tests.support.ui import (
     join_participant,
     make_launcher,

@@ -26,7 +26,8 @@ from retro_tui.web import RetroWebServer
 from retro_tui.web import server as web_server
 from retro_tui.web.tokens import make_grant, new_identity
 from tests.support import env_app_command, serving
-from tests.support.hub import FakeClock, MemoryStore, make_session
+from tests.support.clock import FakeClock
+from tests.support.hub import MemoryStore, make_session
 from tests.support.termclient import JoinRefused, TermClient
 
 pytestmark = pytest.mark.slow
