@@ -14,19 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-_TESTS = Path(__file__).resolve().parent.parent / "tests"
-if str(_TESTS) not in sys.path:
-    sys.path.insert(0, str(_TESTS))
-
-from support.termclient import TermClient  # noqa: E402  (needs the path above)
+from tests.support.termclient import TermClient
 
 Condition = Callable[[str], bool]
 Spec = dict[str, Any]  # a condition as JSON data: see `shows`, `column_count_at_least`

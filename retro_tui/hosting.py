@@ -17,10 +17,10 @@ from retro_tui.hub.hub import Hub
 from retro_tui.hub.server import HubServer
 from retro_tui.links import JoinTokens, read_links, session_links, write_links
 from retro_tui.page_client import HubPages
+from retro_tui.tab_env import HUB_ENV
 from retro_tui.web.server import RetroWebServer
 from retro_tui.web.simple import PageChoice
 
-HUB_ENV = "RETRO_TUI_HUB"
 HUB_SOCKET_ENV = "RETRO_TUI_HUB_SOCKET"  # tests and benchmarks: put the socket here
 
 

@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from retro_tui.tab_env import HUB_ENV, IDENTITY_ENV, ROLE_ENV
+
 PARTICIPANT_NICENESS = 19
 
 
@@ -35,9 +37,9 @@ def yield_to_the_host() -> None:
 
 
 def main() -> int:
-    hub_path = os.environ.get("RETRO_TUI_HUB", "")
-    identity = os.environ.get("RETRO_TUI_IDENTITY", "")
-    role = os.environ.get("RETRO_TUI_ROLE", "participant")
+    hub_path = os.environ.get(HUB_ENV, "")
+    identity = os.environ.get(IDENTITY_ENV, "")
+    role = os.environ.get(ROLE_ENV, "participant")
     if not hub_path or not identity:
         print(
             "retro-tui: this command is started by `retro-tui host`/`serve` for each browser tab",

@@ -22,7 +22,7 @@ from pathlib import Path
 from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.measures import READINESS_MAX
 from retro_tui.domain.phases import DEFAULT_DURATIONS, PHASE_ORDER, Phase
-from retro_tui.domain.text import first_unsafe, visible_path
+from retro_tui.domain.text import first_unsafe, shorten, visible_path
 
 __all__ = [
     "COLOURS",
@@ -466,8 +466,7 @@ def _field_name(key: str) -> str:
 
 def _quote(text: str, limit: int = 40) -> str:
     """Quote user text for an error message, short and with control characters escaped."""
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return repr(shown)
+    return repr(shorten(text, limit))
 
 
 def _describe(value: object) -> str:

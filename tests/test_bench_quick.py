@@ -15,8 +15,8 @@ from retro_tui.domain.model import Role, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import decode, encode, view_from_wire, view_to_wire
-from tests.fault_support import short_socket_dir
-from tests.hub_support import MemoryStore
+from tests.support.faults import short_socket_dir
+from tests.support.hub import MemoryStore
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,8 @@ from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import encode
 from retro_tui.hub.server import HubServer
 from retro_tui.store import SessionStore
-from tests.fault_support import (
+from tests.support.clock import FakeClock
+from tests.support.faults import (
     FAULT_SUPPORT,
     NOW,
     Host,
@@ -40,7 +41,7 @@ from tests.fault_support import (
     short_socket_dir,
     wait_until,
 )
-from tests.hub_support import FakeClock, MemoryStore, make_session
+from tests.support.hub import MemoryStore, make_session
 
 SEED = int(os.environ.get("RETRO_FAULT_SEED", random.randrange(2**32)))
 

@@ -80,7 +80,7 @@ def test_the_walk_finds_every_layer() -> None:
         "retro_tui.cli.plumbing",
         "retro_tui.reports.followup",
         "retro_tui.web.server",
-        "retro_tui.ui.screens.board",
+        "retro_tui.ui.board.screen",
     ):
         assert expected in MODULES
     assert len(CORE_MODULES) > 30 and len(PURE_MODULES) > 10
@@ -184,7 +184,7 @@ def test_a_tabs_process_loads_only_what_a_participant_needs() -> None:
         "tokenizers",
         "safetensors",
     }
-    assert "textual.app" in loaded and "retro_tui.ui.screens.board" in loaded
+    assert "textual.app" in loaded and "retro_tui.ui.board.screen" in loaded
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from retro_tui.domain.text import shorten
 from retro_tui.paths import default_sessions_dir
 
 if TYPE_CHECKING:
@@ -145,8 +146,7 @@ def as_date(value: datetime | None) -> date:
 
 # --- 80 columns ---------------------------------------------------------------------------
 def clip(text: str, limit: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return shorten(" ".join(text.split()), limit)
 
 
 def wrap(text: str, indent: str) -> list[str]:

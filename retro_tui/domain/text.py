@@ -138,3 +138,12 @@ def clean_date(value: object) -> str:
         raise Refused(
             f"'{make_visible(value[:40], multiline=False)}' is not a date; use the form 2026-12-31."
         ) from None
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, the last one an ellipsis when anything was cut.
+
+    The one way the app shortens text for a line, a dialog or an error message; callers
+    pick the line (the first, or all on one) before shortening it.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"

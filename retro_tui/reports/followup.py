@@ -19,7 +19,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from retro_tui.domain.model import ActionItem, ActionStatus, ReviewDecision, Session
-from retro_tui.domain.text import name_key
+from retro_tui.domain.text import name_key, shorten
 
 __all__ = [
     "ActionRow",
@@ -348,8 +348,7 @@ def find_row(rows: Sequence[ActionRow], typed: str) -> ActionRow:
 
 
 def _clip(text: str, limit: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return shorten(" ".join(text.split()), limit)
 
 
 def with_status(session: Session, mention: Mention, status: ActionStatus) -> Session:

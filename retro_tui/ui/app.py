@@ -18,9 +18,10 @@ from textual.screen import Screen
 from retro_tui.client import HubClient
 from retro_tui.clock import Clock, utc_now
 from retro_tui.domain.model import Session
+from retro_tui.ui.board import keys
+from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.key_order import KeyGate
 from retro_tui.ui.ports import Launcher
-from retro_tui.ui.screens.board import BoardScreen
 from retro_tui.ui.screens.disconnected import DisconnectedDialog
 from retro_tui.ui.screens.join import JoinScreen
 
@@ -209,7 +210,8 @@ class RetroApp(App[None]):
             binding = active.binding
             if not active.enabled or binding.id is None or binding.id in seen:
                 continue
-            if binding.action.startswith(("move(", "cancel_group", "help")):
+            rule = keys.rule_of(binding.action)
+            if rule is not None and not rule.palette:
                 continue
             seen.add(binding.id)
             key = binding.key_display or self.get_key_display(binding)

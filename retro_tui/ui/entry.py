@@ -22,7 +22,7 @@ from textual.screen import Screen
 from retro_tui.client import SocketClient
 from retro_tui.domain.model import Role
 from retro_tui.ui.app import RetroApp, make_app
-from retro_tui.ui.keys import copy_link_binding
+from retro_tui.ui.board.keys import copy_link_binding
 from retro_tui.ui.web_input import BoundedWebDriver
 
 if TYPE_CHECKING:

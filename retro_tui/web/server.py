@@ -33,6 +33,7 @@ from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server
 
 from retro_tui.domain.text import make_visible
+from retro_tui.tab_env import IDENTITY_ENV, ROLE_ENV
 from retro_tui.web import simple
 from retro_tui.web.connections import REQUEST_TIMEOUT, ConnectionGuard, GuardedTCPSite
 from retro_tui.web.relay import MAX_COLUMNS, MAX_ROWS, BrowserRelay, clamp
@@ -44,8 +45,6 @@ log = logging.getLogger("retro_tui.web")
 Role = Literal["participant", "facilitator"]
 ROLES: Final[tuple[Role, ...]] = get_args(Role)
 
-ROLE_ENV: Final = "RETRO_TUI_ROLE"
-IDENTITY_ENV: Final = "RETRO_TUI_IDENTITY"
 GRANT_COOKIE: Final = "retro_tui_grant"
 IDENTITY_COOKIE: Final = "retro_tui_identity"
 JOIN_PARAMETER: Final = "join"

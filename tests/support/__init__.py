@@ -1,6 +1,9 @@
-"""Helpers shared by the web tests (and later the participant benchmark).
+"""The tests' helpers, in one package imported one way: `from tests.support.… import …`.
 
-Test files import these as `support.…`: pytest puts `tests/` on sys.path.
+Tests and the benchmark (run from the project root, `python -m bench`) both reach it so;
+pytest puts the project root on sys.path. This module holds the web tests' helpers; the
+others are named for their layer (`domain`, `hub`, `ui`, `faults`) or their data
+(`history`, `scenario`, `key_bursts`), and `browser`/`termclient` drive a real tab.
 """
 
 from __future__ import annotations

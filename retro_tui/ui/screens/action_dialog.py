@@ -13,13 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from retro_tui.domain import text as limits
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.measures import format_number, parse_number
 from retro_tui.domain.model import ActionItem
+from retro_tui.ui.screens.save_cancel import SaveCancelDialog
 from retro_tui.ui.shaping import missing_text
 
 
@@ -74,7 +74,7 @@ def due_problem(value: str) -> str:
     return ""
 
 
-class ActionDialog(ModalScreen[ActionFields | None]):
+class ActionDialog(SaveCancelDialog[ActionFields]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="action-save"),
         Binding("escape", "cancel", "Cancel", id="action-cancel"),
@@ -226,14 +226,3 @@ class ActionDialog(ModalScreen[ActionFields | None]):
             self.notify(self.problem(), severity="warning", markup=False)
             return
         self.dismiss(fields)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

@@ -18,7 +18,7 @@ from retro_tui.domain.measures import (
 from retro_tui.domain.measures import parse_number as read_number
 from retro_tui.domain.model import ActionItem
 from retro_tui.domain.phases import Phase
-from retro_tui.ui.screens.board_actions import BoardActions
+from retro_tui.ui.board.actions import BoardActions
 from retro_tui.ui.screens.confirm import ConfirmDialog
 from retro_tui.ui.screens.fields_dialog import Field, FieldsDialog
 from retro_tui.ui.widgets.data_pane import CHECK_PREFIX, NUMBER_PREFIX, DataPane

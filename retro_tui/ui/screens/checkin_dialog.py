@@ -9,10 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from retro_tui.domain import text as limits
+from retro_tui.ui.screens.save_cancel import SaveCancelDialog
 
 MOODS = ("1 awful", "2 meh", "3 okay", "4 good", "5 great")
 
@@ -23,7 +23,7 @@ class CheckInAnswer:
     mood: int | None
 
 
-class CheckInDialog(ModalScreen[CheckInAnswer | None]):
+class CheckInDialog(SaveCancelDialog[CheckInAnswer]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="checkin-save"),
         Binding("escape", "cancel", "Cancel", id="checkin-cancel"),
@@ -80,14 +80,3 @@ class CheckInDialog(ModalScreen[CheckInAnswer | None]):
 
     def action_save(self) -> None:
         self.dismiss(self.answer())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

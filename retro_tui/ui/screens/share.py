@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from retro_tui.share import qr_text
-from retro_tui.ui.keys import copy_link_binding
+from retro_tui.ui.board.keys import copy_link_binding
 
 
 class ShareScreen(ModalScreen[None]):

@@ -12,11 +12,11 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from retro_tui.domain import text as limits
 from retro_tui.domain.problems import PROBLEM_NAME_MAX
+from retro_tui.ui.screens.save_cancel import SaveCancelDialog
 from retro_tui.ui.workarounds import forget_watches_of
 
 
@@ -55,7 +55,7 @@ class PlainEditor(TextArea):
         forget_watches_of(self)
 
 
-class TextDialog(ModalScreen[str | None]):
+class TextDialog(SaveCancelDialog[str]):
     """Edit one text; dismisses with the text, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -127,17 +127,6 @@ class TextDialog(ModalScreen[str | None]):
             self.dismiss(None)
             return
         self.dismiss(self.query_one(PlainEditor).text.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
 
 
 def card_dialog(column_title: str, initial: str = "") -> TextDialog:

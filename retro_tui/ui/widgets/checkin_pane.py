@@ -7,10 +7,10 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.reactive import reactive
 from textual.widgets import Static
 
 from retro_tui.domain.views import BoardView
+from retro_tui.ui.widgets.phase_pane import PhasePane
 
 MOOD_FACES = {1: "●○○○○", 2: "●●○○○", 3: "●●●○○", 4: "●●●●○", 5: "●●●●●"}
 
@@ -41,9 +41,7 @@ def checkin_summary(view: BoardView) -> Text:
     return text
 
 
-class CheckinPane(VerticalScroll):
-    view: reactive[BoardView | None] = reactive(None, repaint=False)
-
+class CheckinPane(VerticalScroll, PhasePane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._summary = Static(id="checkin-summary")

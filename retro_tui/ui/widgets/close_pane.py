@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.reactive import reactive
 from textual.widgets import Static
 
 from retro_tui.domain.views import BoardView
+from retro_tui.ui.widgets.phase_pane import PhasePane
 
 ROTI_LABELS = {
     1: "waste of time",
@@ -46,9 +46,7 @@ def close_text(view: BoardView) -> Text:
     return text
 
 
-class ClosePane(VerticalScroll):
-    view: reactive[BoardView | None] = reactive(None, repaint=False)
-
+class ClosePane(VerticalScroll, PhasePane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = Static(id="close-text")

@@ -13,9 +13,10 @@ from retro_tui.domain.phases import Phase
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import BoardItem, all_board_items
 from retro_tui.ui.widgets.column import ColumnWidget
+from retro_tui.ui.widgets.phase_pane import PhasePane
 
 
-class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
+class ColumnsBoard(HorizontalScroll, PhasePane, inherit_bindings=False):
     """The write / group / vote board. Scrolls sideways when the columns do not fit."""
 
     DEFAULT_CSS = """
@@ -124,6 +125,10 @@ class ColumnsBoard(HorizontalScroll, inherit_bindings=False):
         columns = self.columns()
         target = next((column for column in columns if column.items), columns[0])
         target.cards.focus()
+
+    def focus_within(self) -> bool:
+        self.focus_first()
+        return True
 
     def focus_item(self, item_id: str) -> None:
         for column in self.columns():

@@ -7,12 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
 from textual.widgets import DataTable, Digits, Static
 
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import BoardItem, item_by_id, ranked_items
+from retro_tui.ui.widgets.phase_pane import PhasePane
 from retro_tui.ui.widgets.table_pane import KeyedTable
 
 
@@ -57,7 +57,7 @@ def detail_text(view: BoardView, item: BoardItem, *, headed: bool = True) -> Tex
     return text
 
 
-class DiscussPane(Horizontal):
+class DiscussPane(Horizontal, PhasePane):
     """The ranked topics and the selected one's detail; a click on a row asks to discuss it."""
 
     DEFAULT_CSS = """
@@ -74,7 +74,6 @@ class DiscussPane(Horizontal):
             super().__init__()
             self.item_id = item_id
 
-    view: reactive[BoardView | None] = reactive(None, repaint=False)
     _followed: str | None = None
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -99,6 +98,10 @@ class DiscussPane(Horizontal):
     @property
     def table(self) -> KeyedTable:
         return self._table
+
+    def focus_within(self) -> bool:
+        self.table.focus()
+        return True
 
     def highlighted(self) -> str | None:
         return self.table.highlighted_key()

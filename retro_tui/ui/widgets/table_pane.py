@@ -12,10 +12,10 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from retro_tui.domain.views import BoardView
+from retro_tui.ui.widgets.phase_pane import PhasePane
 
 Rows = Sequence[tuple[str, Sequence[Text]]]
 
@@ -88,13 +88,11 @@ class KeyedTable(DataTable[Text]):
                 return
 
 
-class TablePane(Vertical):
+class TablePane(Vertical, PhasePane):
     """A phase pane that is an intro line, a keyed table and a detail of the selected row.
 
     Subclasses fill the intro and table in `watch_view` and the detail in `show_detail`.
     """
-
-    view: reactive[BoardView | None] = reactive(None, repaint=False)
 
     def __init__(
         self, columns: Sequence[tuple[str, int | None]], *, prefix: str, id: str | None = None
@@ -112,6 +110,10 @@ class TablePane(Vertical):
     @property
     def table(self) -> KeyedTable:
         return self._table
+
+    def focus_within(self) -> bool:
+        self.table.focus()
+        return True
 
     def highlighted(self) -> str | None:
         return self.table.highlighted_key()

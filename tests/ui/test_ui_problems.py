@@ -1,0 +1,138 @@
+"""The facilitator links the selected card to a known problem by key, on a real sessions
+folder with a team's history: suggestions follow the selection, 1 confirms, U unlinks,
+L names a new problem. A participant's board shows none of it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from retro_tui.domain import commands as c
+from retro_tui.domain import rules
+from retro_tui.domain.model import Role, Session
+from retro_tui.domain.phases import Phase
+from retro_tui.ui.app import make_app
+from retro_tui.ui.board.screen import BoardScreen
+from retro_tui.ui.screens.insights import InsightsScreen
+from retro_tui.ui.screens.picker import PickerScreen
+from retro_tui.ui.widgets.problem_hints import ProblemHints
+from tests.support.history import BAD, FACILITATOR, FORMAT, MARKETING, build_history
+from tests.support.ui import (
+    FakeClock,
+    join_participant,
+    make_launcher,
+    open_board,
+    screen_text,
+    wait_until,
+)
+
+pytestmark = pytest.mark.usefixtures("quiet_env")
+
+WHEN = datetime(2026, 11, 23, 10, tzinfo=UTC)
+CARDS = ("The VP's sign-off on the launch copy took nine days", "Parking garage was closed")
+
+
+def _todays_retro(folder: Path) -> Session:
+    """The team's history on disk, and today's retro in the group phase with two cards."""
+    history = build_history(folder)
+    session = rules.new_session(
+        FORMAT, session_id="2026-11-23-sprint-21", title="Sprint 21", team=MARKETING, now=WHEN
+    )
+    session, fac = rules.join(session, FACILITATOR, Role.FACILITATOR, WHEN)
+    session, pid = rules.join(session, "Dana", Role.PARTICIPANT, WHEN)
+    session = rules.apply(session, fac, c.GoToPhase(phase=Phase.WRITE.value), WHEN)
+    for text in CARDS:
+        session = rules.apply(session, pid, c.AddCard(column=BAD, text=text), WHEN)
+    session = rules.apply(session, fac, c.GoToPhase(phase=Phase.GROUP.value), WHEN)
+    history.store.create(session)
+    return session
+
+
+async def _select(pilot: Pilot[None], board: BoardScreen, item: str) -> None:
+    """Select `item` on the board once its column has drawn it."""
+
+    def selected() -> bool:
+        if board.problem_target() != item:
+            board.columns_board.focus_item(item)
+        return board.problem_target() == item
+
+    await wait_until(pilot, selected, f"{item} selected")
+
+
+def _hints(app: object) -> str:
+    hints = app.screen.query_one(ProblemHints)  # type: ignore[attr-defined]
+    return str(hints.render()) if hints.display else ""
+
+
+async def test_the_facilitator_links_unlinks_and_names_a_problem_by_key(tmp_path: Path) -> None:
+    today = _todays_retro(tmp_path / "sessions")
+    sign_off, parking = (card.id for card in today.cards)
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with app.run_test(size=(160, 48)) as pilot:
+        board, hub = await open_board(pilot)
+        await _select(pilot, board, sign_off)
+        await wait_until(
+            pilot, lambda: "1 looks like: Approval bottleneck" in _hints(app), "the suggestions"
+        )
+        assert "5 retros, last on 21 Sep" in _hints(app)
+
+        await pilot.press("1")
+        await wait_until(pilot, lambda: hub.session.problem_of(sign_off) is not None, "the link")
+        linked = hub.session.problem_of(sign_off)
+        assert linked is not None and linked.id == "marketing#approvals"
+        await wait_until(
+            pilot,
+            lambda: "Linked: Approval bottleneck — seen in 6 retros since June" in _hints(app),
+            "the linked line",
+        )
+
+        await pilot.press("U")
+        await wait_until(pilot, lambda: hub.session.problem_links == (), "the unlink")
+
+        await _select(pilot, board, parking)
+        await wait_until(pilot, lambda: "names a new problem" in _hints(app), "the name hint")
+        await pilot.press("L")
+        await wait_until(pilot, lambda: "Name a new problem" in screen_text(app), "the dialog")
+        await pilot.press(*"Nowhere to park", "enter")
+        await wait_until(pilot, lambda: hub.session.problem_of(parking) is not None, "the name")
+        named = hub.session.problem_of(parking)
+        assert named is not None and named.name == "Nowhere to park"
+
+
+async def test_a_participants_board_has_no_problem_keys_or_hints(tmp_path: Path) -> None:
+    today = _todays_retro(tmp_path / "sessions")
+    host = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with host.run_test(size=(160, 48)) as pilot:
+        _, hub = await open_board(pilot)
+        dana = await join_participant(hub, "Ann")
+        tab = make_app(client=dana, clock=FakeClock(WHEN))
+        async with tab.run_test(size=(160, 48)) as tab_pilot:
+            await wait_until(tab_pilot, lambda: "Cards are revealed" in screen_text(tab), "board")
+            tab_board = tab.screen
+            assert not tab_board.query_one(ProblemHints).display
+            for action in ("link_problem", "name_problem", "unlink_problem"):
+                assert not tab_board.check_action(action, ())  # type: ignore[attr-defined]
+
+
+async def test_insights_show_confirmed_problems_and_label_look_alikes_as_guesses(
+    tmp_path: Path,
+) -> None:
+    _todays_retro(tmp_path / "sessions")  # nothing linked in it yet
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen), "the picker")
+        await pilot.press("ctrl+g")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, InsightsScreen) and app.screen.found is not None,
+            "the insights",
+        )
+        await wait_until(pilot, lambda: bool(app.screen.query(".insights-possible")), "guesses")
+        assert "Approval bottleneck — raised in 5 of the last 10 retros" in screen_text(app)
+        guesses = str(app.screen.query_one(".insights-possible", Static).render())
+        assert "guesses by similarity of meaning, not confirmed" in guesses
+        assert "The VP's sign-off on the launch copy took nine days looks like" in guesses
