@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -198,36 +200,49 @@ def _host_options(fn: F) -> F:
     return click.argument("session", required=False)(fn)
 
 
-def _host_session(
-    ctx: Context,
-    session: str | None,
-    *,
-    host: str,
-    port: int,
-    public_url: str | None,
-    max_participants: int,
-    theme: str,
-    title: str | None,
-    team: str,
-    anonymous: bool,
-    new_links: bool,
-    page: PageChoice,
-) -> tuple[str, HostOptions]:
+@dataclass(frozen=True)
+class HostArgs:
+    """What `host` and `serve` are told on the command line (declared once, in
+    `_host_options`), as one value."""
+
+    host: str
+    port: int
+    public_url: str | None
+    max_participants: int
+    theme: str
+    title: str | None
+    team: str
+    anonymous: bool
+    new_links: bool
+    page: PageChoice
+
+
+def _with_host_args(fn: Callable[[Context, str | None, HostArgs], None]) -> Callable[..., None]:
+    """Hand `host`/`serve` their options as one `HostArgs` instead of ten parameters."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx: Context, session: str | None, **given: Any) -> None:
+        fn(ctx, session, HostArgs(**given))
+
+    return wrapper
+
+
+def _host_session(ctx: Context, session: str | None, args: HostArgs) -> tuple[str, HostOptions]:
     from retro_tui.hosting import HostOptions
     from retro_tui.links import links_path
 
     if session is None:
-        session_id = _create(ctx, theme, title, team, anonymous).id
+        session_id = _create(ctx, args.theme, args.title, args.team, args.anonymous).id
     else:
         session_id = resolve_session(ctx, session)
     options = HostOptions(
-        host=host,
-        port=port,
-        public_url=public_url,
-        max_participants=max_participants,
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        max_participants=args.max_participants,
         links_file=links_path(ctx.sessions_dir, session_id),
-        new_links=new_links,
-        page=page,
+        new_links=args.new_links,
+        page=args.page,
     )
     return session_id, options
 
@@ -235,75 +250,25 @@ def _host_session(
 @click.command("host")
 @_host_options
 @with_context
-def host(
-    ctx: Context,
-    session: str | None,
-    host: str,
-    port: int,
-    public_url: str | None,
-    max_participants: int,
-    theme: str,
-    title: str | None,
-    team: str,
-    anonymous: bool,
-    new_links: bool,
-    page: PageChoice,
-) -> None:
+@_with_host_args
+def host(ctx: Context, session: str | None, args: HostArgs) -> None:
     """Run a session's board here and let remote people join it from a browser."""
     if session is None:
-        _check_format(ctx, theme)  # a mistake in the command is said first
+        _check_format(ctx, args.theme)  # a mistake in the command is said first
     else:
         session = resolve_session(ctx, session)
     require_terminal("`retro-tui serve` serves the session to browsers without one")
-    session_id, options = _host_session(
-        ctx,
-        session,
-        host=host,
-        port=port,
-        public_url=public_url,
-        max_participants=max_participants,
-        theme=theme,
-        title=title,
-        team=team,
-        anonymous=anonymous,
-        new_links=new_links,
-        page=page,
-    )
+    session_id, options = _host_session(ctx, session, args)
     run_board(ctx, session_id=session_id, host_options=options)
 
 
 @click.command("serve")
 @_host_options
 @with_context
-def serve(
-    ctx: Context,
-    session: str | None,
-    host: str,
-    port: int,
-    public_url: str | None,
-    max_participants: int,
-    theme: str,
-    title: str | None,
-    team: str,
-    anonymous: bool,
-    new_links: bool,
-    page: PageChoice,
-) -> None:
+@_with_host_args
+def serve(ctx: Context, session: str | None, args: HostArgs) -> None:
     """Serve a session to browsers only (no terminal board), until Ctrl+C."""
-    session_id, options = _host_session(
-        ctx,
-        session,
-        host=host,
-        port=port,
-        public_url=public_url,
-        max_participants=max_participants,
-        theme=theme,
-        title=title,
-        team=team,
-        anonymous=anonymous,
-        new_links=new_links,
-        page=page,
-    )
+    session_id, options = _host_session(ctx, session, args)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(ctx, session_id, options))
 
