@@ -17,6 +17,7 @@ from retro_tui.domain.phases import Phase
 from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.shaping import ranked_items
+from retro_tui.ui.widgets.discuss_pane import DiscussPane
 from tests.support.key_bursts import DOWN, ENTER, burst, random_texts
 from tests.support.ui import make_launcher, open_board, wait_until
 
@@ -92,7 +93,8 @@ async def _discuss_three_topics(pilot: Pilot[None], app: RetroApp) -> BoardScree
     for _ in range(3):  # group, vote, discuss
         await board.client.send(c.NextPhase())
     await wait_until(pilot, lambda: board.selected_target() is not None, "the topic list")
-    await wait_until(pilot, lambda: app.focused is not None, "the list focused")
+    topics = board.query_one(DiscussPane).table
+    await wait_until(pilot, lambda: app.focused is topics, "the topic list focused")
     return board
 
 
@@ -111,6 +113,27 @@ async def test_down_down_enter_in_one_burst_discusses_the_topic_the_arrows_reach
         burst(app, DOWN + DOWN + ENTER)
         await wait_until(pilot, lambda: hub.session.revision > before.revision, "a change")
         await _at_rest(pilot, app)
+        assert hub.session.current_topic == order[2]
+
+
+async def test_next_phase_then_arrows_and_enter_in_one_burst_discuss_the_row_the_arrows_reached(
+    quiet_env: Path,
+) -> None:
+    app, _ = _app(quiet_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board, hub = await open_board(pilot)
+        await board.client.send(c.GoToPhase(phase="write"))
+        for text in ("Slow deploys", "Flaky tests", "Late reviews"):
+            await board.client.send(c.AddCard(column="to-improve", text=text))
+        for _ in range(2):  # group, vote
+            await board.client.send(c.NextPhase())
+        await wait_until(pilot, lambda: hub.session.phase is Phase.VOTE, "the vote")
+        await _at_rest(pilot, app)
+        burst(app, ">" + DOWN + DOWN + ENTER)
+        await wait_until(pilot, lambda: hub.session.phase is Phase.DISCUSS, "the discussion")
+        await _at_rest(pilot, app)
+        assert board.view is not None
+        order = [item.id for item in ranked_items(board.view)]
         assert hub.session.current_topic == order[2]
 
 
