@@ -13,27 +13,36 @@ import os
 import sys
 from pathlib import Path
 
-from retro_tui.tab_env import HUB_ENV, IDENTITY_ENV, ROLE_ENV
+from retro_tui.tab_env import HUB_ENV, IDENTITY_ENV, NICENESS_ENV, ROLE_ENV
 
 PARTICIPANT_NICENESS = 19
+"""Where the web server does not say (`NICENESS_ENV`): the lowest priority."""
 
 
 def yield_to_the_host() -> None:
-    """Run one person's screen at a lower priority than the host.
+    """Run one person's screen at a lower priority than the host, from its first step.
 
     The host process (hub + web server) is on everyone's path: it acknowledges votes and
     relays every screen. With many tabs on few cores, participant apps redrawing at once
-    would otherwise starve it, and every ack and relayed frame would wait behind them.
-    Each app leads its own session, so with Linux's autogroup scheduling its group's
-    niceness is what counts against the host; set both. The lowest priority (19): a
-    hundred groups at 10 together outweighed the host's group ten to one and starved it
-    in a vote storm (measured with bench/); at 19 the apps still share the rest evenly.
+    would otherwise starve it. Each app leads its own session, so with Linux's autogroup
+    scheduling its group's niceness is what counts against the host; set both. How low
+    depends on how many tabs there are (`web/tab_priority.py` decides; the web server
+    passes it in and moves it as tabs come and go).
     """
+    niceness = _niceness(os.environ.get(NICENESS_ENV, ""))
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
-            os.nice(PARTICIPANT_NICENESS)
+            os.nice(niceness - os.nice(0))
     with contextlib.suppress(OSError):
-        Path("/proc/self/autogroup").write_text(str(PARTICIPANT_NICENESS))
+        Path("/proc/self/autogroup").write_text(str(niceness))
+
+
+def _niceness(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        return PARTICIPANT_NICENESS
+    return min(max(value, 0), PARTICIPANT_NICENESS)
 
 
 def main() -> int:

@@ -13,3 +13,4 @@ from typing import Final
 HUB_ENV: Final = "RETRO_TUI_HUB"  # the hub's Unix socket
 IDENTITY_ENV: Final = "RETRO_TUI_IDENTITY"  # the browser's seat identity (from its cookie)
 ROLE_ENV: Final = "RETRO_TUI_ROLE"  # "participant" or "facilitator"
+NICENESS_ENV: Final = "RETRO_TUI_NICENESS"  # the tab's share of the CPU (web/tab_priority.py)

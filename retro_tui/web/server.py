@@ -33,11 +33,12 @@ from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server
 
 from retro_tui.domain.text import make_visible
-from retro_tui.tab_env import IDENTITY_ENV, ROLE_ENV
+from retro_tui.tab_env import IDENTITY_ENV, NICENESS_ENV, ROLE_ENV
 from retro_tui.web import simple
 from retro_tui.web.connections import REQUEST_TIMEOUT, ConnectionGuard, GuardedTCPSite
 from retro_tui.web.relay import MAX_COLUMNS, MAX_ROWS, BrowserRelay, clamp
 from retro_tui.web.simple import PageChoice, PageDoor
+from retro_tui.web.tab_priority import Rebalancer
 from retro_tui.web.tokens import grant_role, is_identity, make_grant, new_identity, tokens_equal
 
 log = logging.getLogger("retro_tui.web")
@@ -179,6 +180,7 @@ class RetroWebServer(Server):
         that proves one with a new link keeps its seat instead of losing it."""
         self._tabs: dict[Role, Counter[str]] = {role: Counter() for role in ROLES}
         self._sessions: dict[RetroAppService, web.WebSocketResponse] = {}
+        self._priorities = Rebalancer()  # the tabs' share of the CPU as the room grows
         self._owners: dict[RetroAppService, str] = {}  # the browser identity of each tab
         self._runner: web.AppRunner | None = None
         self._templates = {path.stem: _read_template(path) for path in TEMPLATES.glob("*.html")}
@@ -378,9 +380,15 @@ class RetroWebServer(Server):
         release: Callable[[], None],
     ) -> None:
         """Spawn the app, relay the browser to it until either side leaves, then end it."""
+        niceness = self._priorities.next_niceness()
         service = RetroAppService(
             self.command,
-            environment={**self.extra_env, ROLE_ENV: visitor.role, IDENTITY_ENV: visitor.identity},
+            environment={
+                **self.extra_env,
+                ROLE_ENV: visitor.role,
+                IDENTITY_ENV: visitor.identity,
+                NICENESS_ENV: str(niceness),
+            },
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,
@@ -392,12 +400,16 @@ class RetroWebServer(Server):
             width = clamp(request.query.get("width"), 80, MAX_COLUMNS)
             height = clamp(request.query.get("height"), 24, MAX_ROWS)
             await service.start(width, height)
+            if service.pid is not None:
+                self._priorities.started(service.pid, niceness)
             await BrowserRelay(websocket, service).run()
         except ConnectionError:
             pass  # the browser went away: end the app below
         finally:
             release()
             await service.stop()
+            if service.pid is not None:
+                self._priorities.ended(service.pid)
             del self._sessions[service]
             del self._owners[service]
 
@@ -567,6 +579,11 @@ class RetroAppService(AppService):
         self._environment = dict(environment)
         self._stopping: asyncio.Task[None] | None = None
         self._starting = asyncio.Lock()
+
+    @property
+    def pid(self) -> int | None:
+        """The app's session leader, once started (the shell, or the app if exec'd)."""
+        return self._process.pid if self._process is not None else None
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         """textual-serve's environment plus the role, the identity and the extras."""
