@@ -231,3 +231,34 @@ async def test_a_family_emoji_typed_into_a_card_keeps_its_joiners(quiet_env: Pat
         await wait_until(pilot, lambda: bool(hub.session.cards), "the card")
         await _at_rest(pilot, app)
         assert hub.session.cards[0].text == family
+
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji, held by two joiners
+
+
+async def test_an_action_item_and_its_metric_keep_the_joiners_of_an_emoji(
+    quiet_env: Path,
+) -> None:
+    app, _ = _app(quiet_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board, hub = await open_board(pilot)
+        await board.client.send(c.GoToPhase(phase="write"))
+        for _ in range(4):  # group, vote, discuss, actions
+            await board.client.send(c.NextPhase())
+        await wait_until(pilot, lambda: board.visible_pane() == "pane-actions", "actions pane")
+        fields = [f"Book the {FAMILY} offsite", "Sam", "", f"{FAMILY} smiles"]
+        burst(app, "a" + ENTER.join(fields) + ENTER * 4)
+        await wait_until(pilot, lambda: bool(hub.session.actions), "the action")
+        await _at_rest(pilot, app)
+        (action,) = hub.session.actions
+        assert (action.text, action.metric) == (fields[0], fields[3])
+
+
+async def test_a_check_in_word_keeps_the_joiners_of_an_emoji(quiet_env: Path) -> None:
+    app, _ = _app(quiet_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _board, hub = await open_board(pilot)
+        burst(app, "c" + FAMILY + ENTER + "4" + ENTER)
+        await wait_until(pilot, lambda: hub.session.participants[0].mood is not None, "mood")
+        await _at_rest(pilot, app)
+        assert hub.session.participants[0].checkin_word == FAMILY

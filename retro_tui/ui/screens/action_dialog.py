@@ -21,6 +21,7 @@ from retro_tui.domain.measures import format_number, parse_number
 from retro_tui.domain.model import ActionItem
 from retro_tui.ui.screens.save_cancel import SaveCancelDialog
 from retro_tui.ui.shaping import missing_text
+from retro_tui.ui.widgets.text_input import TextInput
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class ActionDialog(SaveCancelDialog[ActionFields]):
         with Vertical(classes="dialog"):
             yield Static(Text(self.heading, style="bold"), classes="dialog-title")
             yield Label("What will we do?")
-            yield Input(
+            yield TextInput(
                 item.text if item else "",
                 max_length=limits.ACTION_MAX,
                 id="action-text",
@@ -102,7 +103,7 @@ class ActionDialog(SaveCancelDialog[ActionFields]):
             with Horizontal(classes="measure-row"):  # side by side: fits 80x24
                 with Vertical():
                     yield Label("Owner")
-                    yield Input(
+                    yield TextInput(
                         item.owner if item else "",
                         max_length=limits.OWNER_MAX,
                         id="action-owner",
@@ -122,7 +123,7 @@ class ActionDialog(SaveCancelDialog[ActionFields]):
                 numbers = Text(f"Team numbers: {shown}", style="dim", no_wrap=True)
                 numbers.overflow = "ellipsis"
                 yield Static(numbers, classes="dialog-hint one-line")  # still fits 80x24
-            yield Input(
+            yield TextInput(
                 item.metric if item else "",
                 max_length=limits.METRIC_MAX,
                 id="action-metric",

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from retro_tui.domain import text as limits
 from retro_tui.ui.screens.save_cancel import SaveCancelDialog
+from retro_tui.ui.widgets.text_input import TextInput
 
 MOODS = ("1 awful", "2 meh", "3 okay", "4 good", "5 great")
 
@@ -42,7 +43,7 @@ class CheckInDialog(SaveCancelDialog[CheckInAnswer]):
         with Vertical(classes="dialog -small"):
             yield Static("Check in", classes="dialog-title")
             yield Label("One word for how you arrive")
-            yield Input(self.word, max_length=limits.WORD_MAX, id="checkin-word", compact=True)
+            yield TextInput(self.word, max_length=limits.WORD_MAX, id="checkin-word", compact=True)
             yield Label("Mood (1-5)")
             with RadioSet(id="checkin-mood", compact=True):
                 for index, label in enumerate(MOODS, start=1):

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.measures import parse_number
+from retro_tui.ui.widgets.text_input import TextInput
 
 Values = dict[str, str]
 
@@ -79,7 +80,7 @@ class FieldsDialog(ModalScreen[Values | None]):
                 yield Static(Text(self.intro), classes="dialog-hint")
             for item in self.fields:
                 yield Label(item.label)
-                yield Input(
+                yield TextInput(
                     item.initial,
                     placeholder=item.placeholder,
                     max_length=item.max_length,

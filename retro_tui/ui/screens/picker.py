@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from retro_tui.domain.phases import Phase
 from retro_tui.ui.ports import Launcher
+from retro_tui.ui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from retro_tui.store import SessionSummary
@@ -105,9 +106,9 @@ class PickerScreen(Screen[None]):
                 )
                 yield Static(id="picker-format-info", markup=False)
                 yield Label("Title")
-                yield Input(placeholder=f"Retro {today}", id="picker-title-input", compact=True)
+                yield TextInput(placeholder=f"Retro {today}", id="picker-title-input", compact=True)
                 yield Label("Team (brings back its open actions)")
-                yield Input(placeholder="Our team", id="picker-team", compact=True)
+                yield TextInput(placeholder="Our team", id="picker-team", compact=True)
                 yield Checkbox(
                     "Anonymous: no names on cards or votes", id="picker-anonymous", compact=True
                 )

@@ -17,15 +17,8 @@ from textual.widgets import Button, Static, TextArea
 from retro_tui.domain import text as limits
 from retro_tui.domain.problems import PROBLEM_NAME_MAX
 from retro_tui.ui.screens.save_cancel import SaveCancelDialog
+from retro_tui.ui.widgets.text_input import joins_characters
 from retro_tui.ui.workarounds import forget_watches_of
-
-
-def joins_characters(character: str | None) -> bool:
-    """Whether a typed character is one that holds an emoji sequence together: the
-    zero-width (non-)joiner and the tag characters of flags like 🏴󠁧󠁢󠁳󠁣󠁴󠁿."""
-    if character is None or len(character) != 1:
-        return False
-    return character in "\u200c\u200d" or 0xE0020 <= ord(character) <= 0xE007F
 
 
 class PlainEditor(TextArea):
