@@ -527,7 +527,8 @@ class RetroWebServer(Server):
         """Render the terminal page, allowing only this server's own resources."""
         nonce = secrets.token_urlsafe(16)
         switch = (
-            '<a class="switch" href="page/simple">Simple page (phones, screen readers)</a>'
+            '<nav class="switch-bar"><a class="switch" href="page/simple">'
+            "Simple page (phones, screen readers)</a></nav>"
             if self.pages is not None
             else ""
         )
