@@ -20,7 +20,6 @@ from pathlib import Path
 import psutil
 import pytest
 
-from retro_tui import store as store_module
 from retro_tui.client import LocalClient, SocketClient
 from retro_tui.domain import commands as c
 from retro_tui.domain import rules
@@ -30,7 +29,7 @@ from retro_tui.export import session_markdown
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import encode
 from retro_tui.hub.server import HubServer
-from retro_tui.store import SessionStore
+from retro_tui.store import SessionStore, file_format, files
 from tests.support.clock import FakeClock
 from tests.support.faults import (
     FAULT_SUPPORT,
@@ -340,7 +339,7 @@ async def test_a_failing_disk_keeps_changes_in_memory_and_acks_wait_until_durabl
     await ann.join("P0")
 
     failing = True
-    target = store_module if where == "_sync_data" else store_module.os
+    target = files if where == "_sync_data" else files.os
     real = getattr(target, where)
 
     def broken(*args: object) -> object:
@@ -420,8 +419,8 @@ async def test_an_older_session_file_is_migrated_under_the_hub_and_the_original_
     def to_v2(doc: dict[str, object]) -> dict[str, object]:
         return {**doc, "title": f"{doc['title']} (v2)"}
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {1: to_v2})
+    monkeypatch.setattr(file_format, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(file_format, "MIGRATIONS", {1: to_v2})
     store = SessionStore(folder)
     hub = Hub(store, store.load("old"), clock=FakeClock())
     fac = LocalClient(hub, "fac", Role.FACILITATOR)
