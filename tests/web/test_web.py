@@ -19,7 +19,14 @@ import psutil
 import pytest
 from textual_serve.download_manager import DownloadManager
 
-from retro_tui.web import IDENTITY_ENV, ROLE_ENV, RetroWebServer, new_token, tokens_equal
+from retro_tui.web import (
+    IDENTITY_ENV,
+    ROLE_ENV,
+    RetroWebServer,
+    app_service,
+    new_token,
+    tokens_equal,
+)
 from retro_tui.web import server as web_server
 from retro_tui.web.server import RetroAppService
 from retro_tui.web.tokens import is_identity, make_grant, new_identity
@@ -410,7 +417,7 @@ async def test_stop_ends_every_app_process(spawn_log: Path) -> None:
 async def test_stop_kills_an_app_that_ignores_quit_and_sigterm(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(web_server, "STOP_GRACE", 0.3)
+    monkeypatch.setattr(app_service, "STOP_GRACE", 0.3)
     pid_file = tmp_path / "pid"
     stubborn = (
         f'{sys.executable} -c "import os, signal, sys, time; '
