@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal, get_args
+from typing import Final
 from urllib.parse import quote, urlsplit
 
-Role = Literal["participant", "facilitator"]
-ROLES: Final[tuple[Role, ...]] = get_args(Role)
+from retro_tui.domain.model import Role
 
 GRANT_COOKIE: Final = "retro_tui_grant"
 IDENTITY_COOKIE: Final = "retro_tui_identity"
@@ -23,7 +22,7 @@ def join_url(public_url: str, token: str) -> str:
 
 def _as_role(text: str) -> Role | None:
     """Return `text` as a Role if it names one."""
-    return next((role for role in ROLES if role == text), None)
+    return next((role for role in Role if role == text), None)
 
 
 def _authority(url: str) -> tuple[str, int] | None:

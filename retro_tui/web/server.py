@@ -29,6 +29,7 @@ import textual_serve
 from aiohttp import WSCloseCode, web
 from textual_serve.server import Server
 
+from retro_tui.domain.model import Role
 from retro_tui.tab_env import IDENTITY_ENV, ROLE_ENV
 from retro_tui.web import simple
 from retro_tui.web.app_service import (
@@ -43,8 +44,6 @@ from retro_tui.web.links import (
     GRANT_COOKIE,
     IDENTITY_COOKIE,
     JOIN_PARAMETER,
-    ROLES,
-    Role,
     _as_role,
     _authority,
     _url_for,
@@ -73,14 +72,12 @@ __all__ = [
     "GRANT_COOKIE",
     "IDENTITY_COOKIE",
     "JOIN_PARAMETER",
-    "ROLES",
     "STOP_GRACE",
     "TABS_PER_BROWSER",
     "WRONG_LINKS_PER_WINDOW",
     "WRONG_LINK_WINDOW",
     "RetroAppService",
     "RetroWebServer",
-    "Role",
     "SeatKeeper",
     "Visitor",
     "WrongLinkLimiter",
@@ -187,8 +184,8 @@ class RetroWebServer(Server):
         self.extra_env: Mapping[str, str] = dict(extra_env)
         self._public_url_given = public_url is not None
         self._tokens: dict[Role, str] = {
-            "participant": participant_token,
-            "facilitator": facilitator_token,
+            Role.PARTICIPANT: participant_token,
+            Role.FACILITATOR: facilitator_token,
         }
         self.seats = seats
         self.pages = pages
@@ -198,7 +195,7 @@ class RetroWebServer(Server):
         self._previous_tokens: Mapping[Role, str] = dict(previous_tokens or {})
         """The links before the last change: their cookies open nothing, but a browser
         that proves one with a new link keeps its seat instead of losing it."""
-        self._tabs: dict[Role, Counter[str]] = {role: Counter() for role in ROLES}
+        self._tabs: dict[Role, Counter[str]] = {role: Counter() for role in Role}
         self._sessions: dict[RetroAppService, web.WebSocketResponse] = {}
         self._owners: dict[RetroAppService, str] = {}  # the browser identity of each tab
         self._runner: web.AppRunner | None = None
@@ -207,22 +204,22 @@ class RetroWebServer(Server):
     @property
     def participant_url(self) -> str:
         """The link to hand to participants."""
-        return self._join_url("participant")
+        return self._join_url(Role.PARTICIPANT)
 
     @property
     def facilitator_url(self) -> str:
         """The link that makes a browser a facilitator."""
-        return self._join_url("facilitator")
+        return self._join_url(Role.FACILITATOR)
 
     @property
     def participants_connected(self) -> int:
         """How many participants' browsers have a tab open now (the ones the cap counts)."""
-        return len(self._tabs["participant"])
+        return len(self._tabs[Role.PARTICIPANT])
 
     @property
     def facilitators_connected(self) -> int:
         """How many facilitator websockets are open now."""
-        return self._tabs["facilitator"].total()
+        return self._tabs[Role.FACILITATOR].total()
 
     async def replace_tokens(self, participant_token: str, facilitator_token: str) -> None:
         """Switch to new join links: every cookie made from the old ones stops working,
@@ -230,7 +227,7 @@ class RetroWebServer(Server):
         if not participant_token or tokens_equal(participant_token, facilitator_token):
             raise ValueError("The join tokens must be non-empty and differ.")
         self._previous_tokens = self._tokens
-        self._tokens = {"participant": participant_token, "facilitator": facilitator_token}
+        self._tokens = {Role.PARTICIPANT: participant_token, Role.FACILITATOR: facilitator_token}
         sessions = list(self._sessions.items())
         await asyncio.gather(*(_end_session(s, ws) for s, ws in sessions), return_exceptions=True)
         await self._close_pages(lambda identity: True)
@@ -362,7 +359,7 @@ class RetroWebServer(Server):
             tabs[visitor.identity] -= 1
             if tabs[visitor.identity] <= 0:
                 del tabs[visitor.identity]
-                if self.seats is not None and visitor.role == "participant":
+                if self.seats is not None and visitor.role == Role.PARTICIPANT:
                     self.seats.leave(visitor.identity)
             self._per_address[address] -= 1
             if self._per_address[address] <= 0:
@@ -373,12 +370,15 @@ class RetroWebServer(Server):
     def _over_a_cap(self, visitor: Visitor, address: str) -> str:
         """Say why one more websocket would pass a cap, or return ''."""
         tabs = self._tabs[visitor.role]
-        if visitor.role == "participant":
+        if visitor.role == Role.PARTICIPANT:
             if tabs[visitor.identity] >= TABS_PER_BROWSER:
                 return TOO_MANY_TABS.format(who="this browser", cap=TABS_PER_BROWSER)
             if not tabs[visitor.identity] and len(tabs) >= self.max_participants:
                 return RETRO_FULL.format(cap=self.max_participants)
-        if visitor.role == "facilitator" and self.facilitators_connected >= self.max_facilitators:
+        if (
+            visitor.role == Role.FACILITATOR
+            and self.facilitators_connected >= self.max_facilitators
+        ):
             return TOO_MANY_TABS.format(who="facilitators", cap=self.max_facilitators)
         if self.max_per_address is not None and self._per_address[address] >= self.max_per_address:
             return TOO_MANY_TABS.format(who="your network", cap=self.max_per_address)
@@ -516,7 +516,7 @@ class RetroWebServer(Server):
 
     def _role_for(self, token: str) -> Role | None:
         """Return the role a presented join token opens, or None."""
-        matches = [role for role in ROLES if tokens_equal(token, self._tokens[role])]
+        matches = [role for role in Role if tokens_equal(token, self._tokens[role])]
         return matches[0] if matches else None
 
     def _origin_allowed(self, request: web.Request) -> bool:
