@@ -15,6 +15,7 @@ import random
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -306,8 +307,12 @@ async def test_a_frozen_reader_neither_slows_the_others_nor_grows_the_hub(
         after = psutil.Process(host.pid).memory_info().rss
         grown = (after - before) >> 20
         assert after - before < 25 * 1024 * 1024, f"the hub grew by {grown} MB"
+
+        def sees_the_newest_board(editor: RawClient) -> Callable[[], bool]:
+            return lambda: b'"done_writing":true' not in editor.last_view
+
         for editor in editors.values():  # everyone else sees the newest board
-            await wait_until(lambda e=editor: b'"done_writing":true' not in e.last_view)
+            await wait_until(sees_the_newest_board(editor))
         assert not any(p.done_writing for p in on_disk(host).participants)
         for editor in editors.values():
             await editor.close()
@@ -339,7 +344,7 @@ async def test_a_failing_disk_keeps_changes_in_memory_and_acks_wait_until_durabl
     await ann.join("P0")
 
     failing = True
-    target = files if where == "_sync_data" else files.os
+    target = files if where == "_sync_data" else os
     real = getattr(target, where)
 
     def broken(*args: object) -> object:

@@ -19,6 +19,7 @@ import psutil
 import pytest
 from textual_serve.download_manager import DownloadManager
 
+from retro_tui.domain.model import Role
 from retro_tui.web import (
     IDENTITY_ENV,
     ROLE_ENV,
@@ -196,7 +197,7 @@ async def test_join_link_swaps_the_token_for_httponly_cookies(server: RetroWebSe
         assert morsel["httponly"] is True
         assert morsel["samesite"] == "Strict"
         assert morsel["path"] == "/"
-        assert server._tokens["participant"] not in morsel.value
+        assert server._tokens[Role.PARTICIPANT] not in morsel.value
     assert is_identity(cookies[web_server.IDENTITY_COOKIE].value)
 
 
@@ -358,7 +359,7 @@ async def test_the_link_clicked_again_gives_the_browser_a_fresh_identity_it_can_
         renewed = client.cookies[web_server.IDENTITY_COOKIE]
         assert renewed != identity and is_identity(renewed)
         assert client.cookies[web_server.GRANT_COOKIE] == make_grant(
-            server._tokens["participant"], "participant", renewed
+            server._tokens[Role.PARTICIPANT], "participant", renewed
         )
 
 

@@ -92,7 +92,7 @@ async def test_a_browser_that_proves_its_identity_keeps_its_seat_under_a_fresh_o
     old = new_identity()
     tab = LocalClient(hub, old, Role.PARTICIPANT)
     pid = await tab.join("Bob")
-    grant = make_grant(server._tokens["participant"], "participant", old)
+    grant = make_grant(server._tokens[Role.PARTICIPANT], "participant", old)
     cookies = await join_link(
         server.participant_url,
         {web_server.IDENTITY_COOKIE: old, web_server.GRANT_COOKIE: grant},
