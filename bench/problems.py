@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retro_tui.reports.similarity import DEFAULT_THRESHOLD, TextItem, cluster, similarity_matrix
+from bench.clustering import DEFAULT_THRESHOLD, TextItem, cluster, similarity_matrix
 from retro_tui.reports.word_scores import WordScorer
 
 HISTORY = Path(__file__).resolve().parent.parent / "tests" / "data" / "problems_history.json"
