@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retro_tui.reports.similarity import DEFAULT_THRESHOLD, TextItem, cluster, similarity_matrix
+from bench.clustering import DEFAULT_THRESHOLD, TextItem, cluster, similarity_matrix
 from retro_tui.reports.word_scores import WordScorer
 
 HISTORY = Path(__file__).resolve().parent.parent / "tests" / "data" / "problems_history.json"
@@ -92,7 +92,8 @@ def recall(name: str, scores: Scores, teams: dict[str, list[LabelledCard]],
             for i in order:
                 key = earlier[i].problem or f"one-off {i}"
                 best.setdefault(key, row[i])
-            by_problem: list[str | None] = sorted(best, key=lambda p: -best[p])
+            ranked = sorted(best, key=lambda p: -best[p])
+            by_problem: list[str | None] = list(ranked)
             for k, hit in _hits(by_card, query.problem).items():
                 card_hits[k] += hit
             for k, hit in _hits(by_problem, query.problem).items():

@@ -20,7 +20,8 @@ from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.model import Role, Session
 from retro_tui.domain.serial import session_to_dict
 from retro_tui.export import session_markdown
-from retro_tui.store import SessionStore, _encode
+from retro_tui.store import SessionStore
+from retro_tui.store.files import _encode
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

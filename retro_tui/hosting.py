@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retro_tui.domain.model import Role
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.server import HubServer
 from retro_tui.links import JoinTokens, read_links, session_links, write_links
@@ -66,7 +67,7 @@ class LiveSession:
             pages=HubPages(self.hub),
             default_page=self.options.page,
             previous_tokens=(
-                {"participant": before.participant, "facilitator": before.facilitator}
+                {Role.PARTICIPANT: before.participant, Role.FACILITATOR: before.facilitator}
                 if before is not None and before.participant != tokens.participant
                 else None
             ),

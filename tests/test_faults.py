@@ -15,12 +15,12 @@ import random
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
 import pytest
 
-from retro_tui import store as store_module
 from retro_tui.client import LocalClient, SocketClient
 from retro_tui.domain import commands as c
 from retro_tui.domain import rules
@@ -30,7 +30,7 @@ from retro_tui.export import session_markdown
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import encode
 from retro_tui.hub.server import HubServer
-from retro_tui.store import SessionStore
+from retro_tui.store import SessionStore, file_format, files
 from tests.support.clock import FakeClock
 from tests.support.faults import (
     FAULT_SUPPORT,
@@ -307,8 +307,12 @@ async def test_a_frozen_reader_neither_slows_the_others_nor_grows_the_hub(
         after = psutil.Process(host.pid).memory_info().rss
         grown = (after - before) >> 20
         assert after - before < 25 * 1024 * 1024, f"the hub grew by {grown} MB"
+
+        def sees_the_newest_board(editor: RawClient) -> Callable[[], bool]:
+            return lambda: b'"done_writing":true' not in editor.last_view
+
         for editor in editors.values():  # everyone else sees the newest board
-            await wait_until(lambda e=editor: b'"done_writing":true' not in e.last_view)
+            await wait_until(sees_the_newest_board(editor))
         assert not any(p.done_writing for p in on_disk(host).participants)
         for editor in editors.values():
             await editor.close()
@@ -340,7 +344,7 @@ async def test_a_failing_disk_keeps_changes_in_memory_and_acks_wait_until_durabl
     await ann.join("P0")
 
     failing = True
-    target = store_module if where == "_sync_data" else store_module.os
+    target = files if where == "_sync_data" else os
     real = getattr(target, where)
 
     def broken(*args: object) -> object:
@@ -420,8 +424,8 @@ async def test_an_older_session_file_is_migrated_under_the_hub_and_the_original_
     def to_v2(doc: dict[str, object]) -> dict[str, object]:
         return {**doc, "title": f"{doc['title']} (v2)"}
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {1: to_v2})
+    monkeypatch.setattr(file_format, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(file_format, "MIGRATIONS", {1: to_v2})
     store = SessionStore(folder)
     hub = Hub(store, store.load("old"), clock=FakeClock())
     fac = LocalClient(hub, "fac", Role.FACILITATOR)

@@ -76,10 +76,12 @@ def test_the_walk_finds_every_layer() -> None:
     for expected in (
         "retro_tui.domain.rules",
         "retro_tui.store",
+        "retro_tui.store.session_store",
         "retro_tui.hub.hub",
         "retro_tui.cli.plumbing",
         "retro_tui.reports.followup",
         "retro_tui.web.server",
+        "retro_tui.web.app_service",
         "retro_tui.ui.board.screen",
     ):
         assert expected in MODULES

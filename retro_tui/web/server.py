@@ -4,6 +4,10 @@ textual-serve starts one app process per websocket and tells it nothing but the
 terminal size. This subclass decides who may connect (the join token is swapped for an
 HttpOnly cookie; a refusal spawns nothing), caps participants, and hands each spawned
 app its role and a stable browser identity through environment variables.
+
+Beside it, as textual-serve splits its own server from its app service:
+`app_service` runs and stops a tab's process, `links` holds the join links and cookie
+names, `wrong_links` slows guessers, and `responses` builds the never-cached pages.
 """
 
 from __future__ import annotations
@@ -11,59 +15,86 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
-import ipaddress
 import logging
-import os
 import secrets
-import signal
 import string
-import time
-from collections import Counter, OrderedDict, deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal, Protocol, get_args
-from urllib.parse import quote, urlsplit
+from typing import Final, Protocol
 
 import textual_serve
 from aiohttp import WSCloseCode, web
-from textual_serve.app_service import AppService
-from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server
 
-from retro_tui.domain.text import make_visible
+from retro_tui.domain.model import Role
 from retro_tui.tab_env import IDENTITY_ENV, NICENESS_ENV, ROLE_ENV
 from retro_tui.web import simple
+from retro_tui.web.app_service import (
+    CLEAR_SCREEN,
+    STOP_GRACE,
+    RetroAppService,
+    _end_session,
+)
 from retro_tui.web.connections import REQUEST_TIMEOUT, ConnectionGuard, GuardedTCPSite
+from retro_tui.web.links import (
+    COOKIE_MAX_AGE,
+    GRANT_COOKIE,
+    IDENTITY_COOKIE,
+    JOIN_PARAMETER,
+    _as_role,
+    _authority,
+    _url_for,
+    join_url,
+)
 from retro_tui.web.relay import MAX_COLUMNS, MAX_ROWS, BrowserRelay, clamp
+from retro_tui.web.responses import (
+    _NOTICE_POLICY,
+    _PAGE_POLICY,
+    _html,
+    _plain,
+    _read_template,
+    _see_other_here,
+)
 from retro_tui.web.simple import PageChoice, PageDoor
 from retro_tui.web.tab_priority import Rebalancer
 from retro_tui.web.tokens import grant_role, is_identity, make_grant, new_identity, tokens_equal
+from retro_tui.web.wrong_links import (
+    WRONG_LINK_WINDOW,
+    WRONG_LINKS_PER_WINDOW,
+    WrongLinkLimiter,
+    _address_of,
+)
+
+__all__ = [
+    "COOKIE_MAX_AGE",
+    "GRANT_COOKIE",
+    "IDENTITY_COOKIE",
+    "JOIN_PARAMETER",
+    "STOP_GRACE",
+    "TABS_PER_BROWSER",
+    "WRONG_LINKS_PER_WINDOW",
+    "WRONG_LINK_WINDOW",
+    "RetroAppService",
+    "RetroWebServer",
+    "SeatKeeper",
+    "Visitor",
+    "WrongLinkLimiter",
+    "join_url",
+    "tokens_equal",
+]
 
 log = logging.getLogger("retro_tui.web")
 
-Role = Literal["participant", "facilitator"]
-ROLES: Final[tuple[Role, ...]] = get_args(Role)
-
-GRANT_COOKIE: Final = "retro_tui_grant"
-IDENTITY_COOKIE: Final = "retro_tui_identity"
-JOIN_PARAMETER: Final = "join"
-
-COOKIE_MAX_AGE: Final = 24 * 60 * 60
-"""A day: long enough to rejoin after a closed tab or a crashed browser."""
 MAX_MESSAGE_BYTES: Final = 1024 * 1024
-STOP_GRACE = 3.0
-"""Seconds an app gets to quit (then to obey SIGTERM) before the next, harder step."""
-STDERR_TAIL_BYTES: Final = 16 * 1024
-
 INVALID_LINK: Final = "This retro link is not valid. Ask the facilitator for a new one."
 FOREIGN_ORIGIN: Final = "This retro cannot be joined from another site."
 RETRO_FULL: Final = (
     "This retro is full: it has room for {cap} participants and all are taken.\r\n"
     "Ask the facilitator to make room, then reload this page.\r\n"
 )
-APP_FAILED: Final = "The retro app could not start. Tell the facilitator.\r\n"
 TOO_MANY_GUESSES: Final = (
     "Too many wrong retro links came from your network. Check the link you were given; "
     "a right link always works. Ask the facilitator for it if yours is old."
@@ -72,11 +103,6 @@ TOO_MANY_TABS: Final = (
     "Too many retro tabs are open from {who}: at most {cap} at once.\r\n"
     "Close one of them, then reload this page.\r\n"
 )
-CLEAR_SCREEN: Final = "\x1b[2J\x1b[H"
-
-WRONG_LINKS_PER_WINDOW: Final = 10
-"""Wrong join tokens one address may present per window before it must wait (HTTP 429)."""
-WRONG_LINK_WINDOW: Final = 60.0
 MAX_FACILITATOR_TABS: Final = 5
 """Facilitator screens at once; participants have their own cap (`max_participants`)."""
 TABS_PER_BROWSER: Final = 3
@@ -87,14 +113,6 @@ TEMPLATES: Final = Path(__file__).parent / "templates"
 STATICS: Final = Path(textual_serve.__file__).parent / "static"
 
 _NO_ENV: Final[Mapping[str, str]] = MappingProxyType({})
-_PAGE_POLICY: Final = (
-    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-)
-_NOTICE_POLICY: Final = (
-    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
-)
 
 
 class SeatKeeper(Protocol):
@@ -167,8 +185,8 @@ class RetroWebServer(Server):
         self.extra_env: Mapping[str, str] = dict(extra_env)
         self._public_url_given = public_url is not None
         self._tokens: dict[Role, str] = {
-            "participant": participant_token,
-            "facilitator": facilitator_token,
+            Role.PARTICIPANT: participant_token,
+            Role.FACILITATOR: facilitator_token,
         }
         self.seats = seats
         self.pages = pages
@@ -178,7 +196,7 @@ class RetroWebServer(Server):
         self._previous_tokens: Mapping[Role, str] = dict(previous_tokens or {})
         """The links before the last change: their cookies open nothing, but a browser
         that proves one with a new link keeps its seat instead of losing it."""
-        self._tabs: dict[Role, Counter[str]] = {role: Counter() for role in ROLES}
+        self._tabs: dict[Role, Counter[str]] = {role: Counter() for role in Role}
         self._sessions: dict[RetroAppService, web.WebSocketResponse] = {}
         self._priorities = Rebalancer()  # the tabs' share of the CPU as the room grows
         self._owners: dict[RetroAppService, str] = {}  # the browser identity of each tab
@@ -188,22 +206,22 @@ class RetroWebServer(Server):
     @property
     def participant_url(self) -> str:
         """The link to hand to participants."""
-        return self._join_url("participant")
+        return self._join_url(Role.PARTICIPANT)
 
     @property
     def facilitator_url(self) -> str:
         """The link that makes a browser a facilitator."""
-        return self._join_url("facilitator")
+        return self._join_url(Role.FACILITATOR)
 
     @property
     def participants_connected(self) -> int:
         """How many participants' browsers have a tab open now (the ones the cap counts)."""
-        return len(self._tabs["participant"])
+        return len(self._tabs[Role.PARTICIPANT])
 
     @property
     def facilitators_connected(self) -> int:
         """How many facilitator websockets are open now."""
-        return self._tabs["facilitator"].total()
+        return self._tabs[Role.FACILITATOR].total()
 
     async def replace_tokens(self, participant_token: str, facilitator_token: str) -> None:
         """Switch to new join links: every cookie made from the old ones stops working,
@@ -211,7 +229,7 @@ class RetroWebServer(Server):
         if not participant_token or tokens_equal(participant_token, facilitator_token):
             raise ValueError("The join tokens must be non-empty and differ.")
         self._previous_tokens = self._tokens
-        self._tokens = {"participant": participant_token, "facilitator": facilitator_token}
+        self._tokens = {Role.PARTICIPANT: participant_token, Role.FACILITATOR: facilitator_token}
         sessions = list(self._sessions.items())
         await asyncio.gather(*(_end_session(s, ws) for s, ws in sessions), return_exceptions=True)
         await self._close_pages(lambda identity: True)
@@ -343,7 +361,7 @@ class RetroWebServer(Server):
             tabs[visitor.identity] -= 1
             if tabs[visitor.identity] <= 0:
                 del tabs[visitor.identity]
-                if self.seats is not None and visitor.role == "participant":
+                if self.seats is not None and visitor.role == Role.PARTICIPANT:
                     self.seats.leave(visitor.identity)
             self._per_address[address] -= 1
             if self._per_address[address] <= 0:
@@ -354,12 +372,15 @@ class RetroWebServer(Server):
     def _over_a_cap(self, visitor: Visitor, address: str) -> str:
         """Say why one more websocket would pass a cap, or return ''."""
         tabs = self._tabs[visitor.role]
-        if visitor.role == "participant":
+        if visitor.role == Role.PARTICIPANT:
             if tabs[visitor.identity] >= TABS_PER_BROWSER:
                 return TOO_MANY_TABS.format(who="this browser", cap=TABS_PER_BROWSER)
             if not tabs[visitor.identity] and len(tabs) >= self.max_participants:
                 return RETRO_FULL.format(cap=self.max_participants)
-        if visitor.role == "facilitator" and self.facilitators_connected >= self.max_facilitators:
+        if (
+            visitor.role == Role.FACILITATOR
+            and self.facilitators_connected >= self.max_facilitators
+        ):
             return TOO_MANY_TABS.format(who="facilitators", cap=self.max_facilitators)
         if self.max_per_address is not None and self._per_address[address] >= self.max_per_address:
             return TOO_MANY_TABS.format(who="your network", cap=self.max_per_address)
@@ -507,7 +528,7 @@ class RetroWebServer(Server):
 
     def _role_for(self, token: str) -> Role | None:
         """Return the role a presented join token opens, or None."""
-        matches = [role for role in ROLES if tokens_equal(token, self._tokens[role])]
+        matches = [role for role in Role if tokens_equal(token, self._tokens[role])]
         return matches[0] if matches else None
 
     def _origin_allowed(self, request: web.Request) -> bool:
@@ -547,311 +568,8 @@ class RetroWebServer(Server):
         return _html(body, status=status, policy=_NOTICE_POLICY)
 
 
-class RetroAppService(AppService):
-    """One app process for one websocket, with our environment and a sure stop.
-
-    It differs from textual-serve's AppService where the retro needs it to: the
-    environment carries role and identity; the process leads its own process group,
-    so `stop` ends it even if the shell did not `exec` it; the app's stderr goes to
-    our log (bounded), not to our stdout, which may be the facilitator's terminal;
-    and `stop` escalates to SIGTERM and SIGKILL instead of waiting forever.
-    """
-
-    def __init__(
-        self,
-        command: str,
-        *,
-        environment: Mapping[str, str],
-        write_bytes: Callable[[bytes], Awaitable[None]],
-        write_str: Callable[[str], Awaitable[None]],
-        close: Callable[[], Awaitable[object]],
-        download_manager: DownloadManager,
-    ) -> None:
-        async def close_remote() -> None:
-            await close()
-
-        super().__init__(
-            command,
-            write_bytes=write_bytes,
-            write_str=write_str,
-            close=close_remote,
-            download_manager=download_manager,
-        )
-        self._environment = dict(environment)
-        self._stopping: asyncio.Task[None] | None = None
-        self._starting = asyncio.Lock()
-
-    @property
-    def pid(self) -> int | None:
-        """The app's session leader, once started (the shell, or the app if exec'd)."""
-        return self._process.pid if self._process is not None else None
-
-    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        """textual-serve's environment plus the role, the identity and the extras."""
-        environment: dict[str, str] = super()._build_environment(width=width, height=height)
-        environment.update(self._environment)
-        return environment
-
-    async def _open_app_process(
-        self, width: int = 80, height: int = 24
-    ) -> asyncio.subprocess.Process:
-        """Start the command as the leader of a new session (see the class docstring)."""
-        pipe = asyncio.subprocess.PIPE
-        process = await asyncio.create_subprocess_shell(
-            self.command,
-            stdin=pipe,
-            stdout=pipe,
-            stderr=pipe,
-            env=self._build_environment(width=width, height=height),
-            start_new_session=True,
-        )
-        self._process = process
-        self._stdin = process.stdin
-        return process
-
-    async def run(self) -> None:
-        """Relay the app's packets to the browser until the app closes its stdout."""
-        process = self._process
-        assert process is not None and process.stdout is not None and process.stderr is not None
-        stderr_tail = bytearray()
-        stderr_task = asyncio.create_task(_keep_tail(process.stderr, stderr_tail))
-        try:
-            if await _saw_prelude(process.stdout):
-                await self._relay_packets(process.stdout)
-            else:
-                await self.remote_write_bytes((CLEAR_SCREEN + APP_FAILED).encode())
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass  # the app exited, or the browser left
-        finally:
-            await asyncio.wait({stderr_task}, timeout=1.0)
-            stderr_task.cancel()
-        if stderr_tail:
-            # Shown on the host's terminal: a crash message may quote what a person typed.
-            text = make_visible(stderr_tail.decode("utf-8", "replace"), multiline=True)
-            log.warning("App %r wrote to stderr:\n%s", self.command, text)
-        with contextlib.suppress(ConnectionError):
-            await self.remote_close()  # a crashed app must not leave a frozen page
-
-    async def _relay_packets(self, stdout: asyncio.StreamReader) -> None:
-        """Decode textual's framing (type byte, 4-byte big-endian size, payload)."""
-        handlers: dict[bytes, Callable[[bytes], Awaitable[None]]] = {
-            b"D": self.on_data,
-            b"M": self.on_meta,
-            b"P": self.on_packed,
-        }
-        while True:
-            header = await stdout.readexactly(5)
-            payload = await stdout.readexactly(int.from_bytes(header[1:], "big"))
-            handler = handlers.get(header[:1])
-            if handler is not None:
-                await handler(payload)
-
-    async def start(self, width: int, height: int) -> None:
-        """Spawn the app, unless `stop` came first (the server may stop mid-handshake)."""
-        async with self._starting:
-            if self._stopping is None:
-                await super().start(width, height)
-
-    async def stop(self) -> None:
-        """End the app: ask it to quit, then SIGTERM, then SIGKILL. Safe to call twice."""
-        if self._stopping is None:
-            self._stopping = asyncio.create_task(self._stop_once())
-        await asyncio.shield(self._stopping)
-
-    async def _stop_once(self) -> None:
-        """Escalate until the relay task ends, then reap the process.
-
-        The task ends when every holder of the app's stdout has closed it, which is
-        the app itself even when it is a child of /bin/sh (dash does not `exec`), so
-        it, not the shell's exit, tells whether the app is gone.
-        """
-        async with self._starting:
-            pass  # a spawn in progress finishes first, so its process is ended too
-        task: asyncio.Task[None] | None = self._task
-        process = self._process
-        if task is None or process is None:
-            return
-        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
-        await self.send_meta({"type": "quit"})
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            if await _finished(task, STOP_GRACE):
-                break
-            _signal_group(process, sig)
-        if not await _finished(task, STOP_GRACE):
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        if not await _exited(process, STOP_GRACE):  # stdout closed, cleanup may still run
-            _signal_group(process, signal.SIGKILL)
-            await process.wait()
-        self._task = None
-
-
 async def _refuse(websocket: web.WebSocketResponse, reason: str) -> None:
     """Say why on the page's terminal, then close with 1013 (try again later)."""
     with contextlib.suppress(ConnectionError):
         await websocket.send_bytes((CLEAR_SCREEN + reason).encode())
         await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"No room for this tab.")
-
-
-async def _end_session(service: RetroAppService, websocket: web.WebSocketResponse) -> None:
-    """Close the page's socket (1001, going away) and end its app, both at once."""
-    closing = websocket.close(code=WSCloseCode.GOING_AWAY, message=b"The retro server stopped.")
-    await asyncio.gather(closing, service.stop(), return_exceptions=True)
-
-
-async def _saw_prelude(stdout: asyncio.StreamReader) -> bool:
-    """Wait for the line a Textual app prints first under textual's web driver."""
-    for _ in range(10):
-        try:
-            line = await stdout.readline()
-        except ValueError:  # a line longer than the stream's limit: not a Textual app
-            return False
-        if line == b"__GANGLION__\n":
-            return True
-        if not line:
-            return False
-    return False
-
-
-async def _keep_tail(stream: asyncio.StreamReader, tail: bytearray) -> None:
-    """Read a stream to its end, keeping only its last bytes."""
-    while chunk := await stream.read(4096):
-        tail += chunk
-        del tail[:-STDERR_TAIL_BYTES]
-
-
-async def _finished(task: asyncio.Task[None], timeout: float) -> bool:
-    """Wait up to `timeout` seconds for `task`; tell whether it is done."""
-    done, _ = await asyncio.wait({task}, timeout=timeout)
-    return bool(done)
-
-
-async def _exited(process: asyncio.subprocess.Process, timeout: float) -> bool:
-    """Wait up to `timeout` seconds for the process to exit; tell whether it did."""
-    try:
-        await asyncio.wait_for(process.wait(), timeout)
-    except TimeoutError:
-        return False
-    return True
-
-
-def _signal_group(process: asyncio.subprocess.Process, sig: signal.Signals) -> None:
-    """Signal the app's whole process group (it leads its own session)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        if hasattr(os, "killpg"):
-            os.killpg(process.pid, sig)
-        else:  # pragma: no cover - Windows has no process groups to signal
-            process.send_signal(sig)
-
-
-class WrongLinkLimiter:
-    """Wrong join tokens per client address in a sliding window; past the limit, wait.
-
-    A join token has 192 random bits, so this is not what keeps it secret; it keeps a
-    guesser from hammering the server. IPv6 addresses count per /64 (one host can use a
-    whole /64), and the table forgets quiet addresses, so it cannot grow without bound.
-    """
-
-    MAX_ADDRESSES: Final = 10_000
-
-    def __init__(
-        self,
-        limit: int = WRONG_LINKS_PER_WINDOW,
-        window: float = WRONG_LINK_WINDOW,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._misses: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def blocked(self, address: str) -> bool:
-        """Tell whether `address` has used up its wrong links for now."""
-        misses = self._misses.get(address)
-        if misses is None:
-            return False
-        horizon = self.clock() - self.window
-        while misses and misses[0] <= horizon:
-            misses.popleft()
-        if not misses:
-            del self._misses[address]
-            return False
-        return len(misses) >= self.limit
-
-    def record(self, address: str) -> None:
-        """Count one wrong token from `address`."""
-        misses = self._misses.pop(address, None) or deque(maxlen=self.limit)
-        misses.append(self.clock())
-        self._misses[address] = misses  # most recent last
-        while len(self._misses) > self.MAX_ADDRESSES:
-            self._misses.popitem(last=False)
-
-
-def _address_of(request: web.Request) -> str:
-    """The client's address as the limits count it (IPv6 by its /64 network)."""
-    remote = request.remote or "unknown"
-    try:
-        ip = ipaddress.ip_address(remote)
-    except ValueError:
-        return remote
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
-def join_url(public_url: str, token: str) -> str:
-    """The link that swaps `token` for cookies on the server at `public_url`."""
-    return f"{public_url.rstrip('/')}/?{JOIN_PARAMETER}={quote(token, safe='')}"
-
-
-def _as_role(text: str) -> Role | None:
-    """Return `text` as a Role if it names one."""
-    return next((role for role in ROLES if role == text), None)
-
-
-def _authority(url: str) -> tuple[str, int] | None:
-    """Return (host, port) of an http(s) URL, default port filled in; None if malformed."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return parts.hostname, port or (443 if parts.scheme == "https" else 80)
-
-
-def _url_for(host: str, port: int) -> str:
-    """Return the http URL of a listening address (IPv6 literals in brackets)."""
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}" if port == 80 else f"http://{shown}:{port}"
-
-
-def _read_template(path: Path) -> string.Template:
-    """Load one page template (plain `$name` substitution; values escaped by callers)."""
-    return string.Template(path.read_text(encoding="utf-8"))
-
-
-def _see_other_here() -> web.Response:
-    """Redirect to the page itself, without query: relative, so proxies with a prefix work."""
-    return web.Response(status=303, headers={"Location": "./", "Cache-Control": "no-store"})
-
-
-def _html(body: str, *, status: int, policy: str) -> web.Response:
-    """An HTML response that is never cached, framed or given a referrer."""
-    response = web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
-    response.headers.update(
-        {
-            "Cache-Control": "no-store",
-            "Content-Security-Policy": policy,
-            "Referrer-Policy": "no-referrer",
-            "X-Content-Type-Options": "nosniff",
-        }
-    )
-    return response
-
-
-def _plain(text: str, *, status: int) -> web.Response:
-    """A short text response for non-page routes (the websocket, downloads)."""
-    return web.Response(text=text, status=status, headers={"Cache-Control": "no-store"})

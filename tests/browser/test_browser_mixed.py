@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from playwright.async_api import WebSocket
 
 from retro_tui.client import LocalClient
 from retro_tui.domain import commands as c
@@ -68,12 +70,7 @@ async def _run(browser: object, hub: Hub, live: LiveSession, tmp_path: Path) -> 
     for name, device in (("Ann", PHONE), ("Bob", LAPTOP)):
         context = await browser.new_context(**device)
         page = await context.new_page()
-        page.on(
-            "websocket",
-            lambda ws, into=frames[name]: ws.on(
-                "framereceived", lambda f: into.append(f if isinstance(f, str) else f.decode())
-            ),
-        )
+        page.on("websocket", _recording_frames(frames[name]))
         await page.goto(url if name == "Ann" else f"{url}")
         if name == "Bob":  # a laptop gets the terminal board first; it offers the page
             await page.goto(f"{live.web.public_url}/page/simple")  # type: ignore[union-attr]
@@ -161,3 +158,14 @@ async def _run(browser: object, hub: Hub, live: LiveSession, tmp_path: Path) -> 
             assert not others & set(view["session"]["roti"]), name
             assert {voter for voter, _ in view["session"]["votes"]} <= {"", people[name]}
     await fac.close()
+
+
+def _recording_frames(into: list[str]) -> Callable[[WebSocket], None]:
+    """A page's websocket handler that keeps every frame the page receives, as text."""
+
+    def on_websocket(websocket: WebSocket) -> None:
+        websocket.on(
+            "framereceived", lambda f: into.append(f if isinstance(f, str) else f.decode())
+        )
+
+    return on_websocket

@@ -161,7 +161,10 @@ async def test_after_kill_9_every_browser_is_back_as_itself_and_names_stay_taken
     folder = tmp_path / "sessions"
     launcher = LocalLauncher(SessionStore(folder), facilitator_name="Fay")
     session_id = launcher.create_session(format_key="went-well", title="Crash retro").id
-    read = lambda: saved(folder, session_id)  # noqa: E731
+
+    def read() -> Session:
+        return saved(folder, session_id)
+
     port = free_port()
     async with chromium() as browser:
         host = Host(folder, session_id, port)

@@ -59,7 +59,7 @@ async def test_two_hundred_votes_and_unvotes_at_once_disconnect_nobody(
 
 
 async def _answers(reader: asyncio.StreamReader, count: int) -> list[dict[str, object]]:
-    answers = []
+    answers: list[dict[str, object]] = []
     async with asyncio.timeout(10):
         while len(answers) < count:
             line = await reader.readline()

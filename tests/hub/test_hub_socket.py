@@ -13,8 +13,9 @@ from retro_tui.client import LocalClient, SocketClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
+from retro_tui.domain.views import BoardView
 from retro_tui.hub.hub import Hub
-from retro_tui.hub.protocol import MAX_LINE
+from retro_tui.hub.protocol import MAX_LINE, view_from_wire
 from retro_tui.hub.server import HubServer
 from tests.support.clock import FakeClock
 from tests.support.hub import MemoryStore, make_session
@@ -179,8 +180,12 @@ async def test_a_client_decodes_only_the_newest_of_several_views(
     import retro_tui.client as client_module
 
     decoded: list[object] = []
-    real = client_module.view_from_wire
-    monkeypatch.setattr(client_module, "view_from_wire", lambda w: decoded.append(w) or real(w))
+
+    def recording(wire: str | bytes) -> BoardView:
+        decoded.append(wire)
+        return view_from_wire(wire)
+
+    monkeypatch.setattr(client_module, "view_from_wire", recording)
     hub, server, fac = served
     maya = await SocketClient.connect(server.path, "maya", Role.PARTICIPANT)
     await maya.join("Maya")

@@ -4,7 +4,7 @@ each card of an intended group, as the board would), scored against those groups
 
 Precision and recall are pairwise over cards: a pair counts as "together" when both
 cards are in the same recurring problem (found) or the same intended group (truth).
-The old clustering (`similarity.cluster`) is still scored on its own below; it no longer
+The old clustering (`bench/clustering.py`) is still scored on its own below; it no longer
 decides what recurs (see BENCHMARKS.md). Run with `-s` to see the figures.
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.clustering import TextItem, cluster, similarity_matrix
 from retro_tui.domain.model import Session
 from retro_tui.reports.insights import (
     NON_PROBLEM_COLUMNS,
@@ -27,7 +28,7 @@ from retro_tui.reports.insights import (
     sparkline,
     team_sessions,
 )
-from retro_tui.reports.similarity import TextItem, cluster, concepts, similarity_matrix
+from retro_tui.reports.similarity import concepts
 from tests.support.history import MARKETING, PLATFORM, TODAY, History, build_history
 
 

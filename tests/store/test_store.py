@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tinydb import TinyDB
 
-from retro_tui import store as store_module
 from retro_tui.domain import rules
 from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.model import ActionItem, Role, Session
@@ -45,6 +44,9 @@ from retro_tui.store import (
     SessionStore,
     StoreError,
     StoreWriteError,
+    check_session_id,
+    file_format,
+    files,
 )
 from tests.support.scenario import replay, scenario_path
 
@@ -141,7 +143,7 @@ def test_one_disk_write_per_save_and_no_reparse(
 ) -> None:
     writes: list[Path] = []
     parses: list[Path] = []
-    real_write, real_parse = store_module.write_atomic, store_module._parse_file
+    real_write, real_parse = files.write_atomic, files._parse_file
 
     def counting_write(path: Path, payload: bytes, *, exclusive: bool = False) -> None:
         writes.append(path)
@@ -151,8 +153,8 @@ def test_one_disk_write_per_save_and_no_reparse(
         parses.append(path)
         return real_parse(path)
 
-    monkeypatch.setattr(store_module, "write_atomic", counting_write)
-    monkeypatch.setattr(store_module, "_parse_file", counting_parse)
+    monkeypatch.setattr(files, "write_atomic", counting_write)
+    monkeypatch.setattr(files, "_parse_file", counting_parse)
     store.create(q3)
     assert len(writes) == 1
     for i in range(3):
@@ -292,8 +294,8 @@ def test_older_schema_is_migrated_with_a_backup(
         calls.append(doc["revision"])
         return {**doc, "title": doc["title"] + " (migrated)"}
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {1: to_v2})
+    monkeypatch.setattr(file_format, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(file_format, "MIGRATIONS", {1: to_v2})
     loaded = SessionStore(folder).load("s1")
     assert calls == [session.revision]
     assert loaded.title == "Sprint 42 (migrated)"
@@ -308,7 +310,7 @@ def test_missing_migration_leaves_the_file_alone(
 ) -> None:
     store.create(small_session())
     before = (folder / "s1.json").read_bytes()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(file_format, "SCHEMA_VERSION", 2)
     with pytest.raises(CorruptSession, match="no migration from schema 1"):
         SessionStore(folder).load("s1")
     assert (folder / "s1.json").read_bytes() == before
@@ -519,7 +521,7 @@ def test_session_ids_from_hostile_titles(store: SessionStore, title: str, expect
 def test_any_title_gives_a_safe_id(title: str, store: SessionStore) -> None:
     sid = store.new_session_id(title, NOW)
     assert sid.isascii() and len(sid) <= 80
-    assert store_module.check_session_id(sid) == sid
+    assert check_session_id(sid) == sid
     assert store.path_for(sid).parent == store.folder
 
 

@@ -368,10 +368,10 @@ def _run(store: SessionStore, spec: RetroSpec) -> tuple[Session, dict[str, str |
             step(pid, c.CastVote(target=targets[(n + k) % len(targets)]))
     step(fac, c.NextPhase())  # discuss
     for cid, group in groups.items():
-        card = session.card(cid)
-        if group is None or card is None:
+        played = session.card(cid)
+        if group is None or played is None:
             continue
-        target = card.topic or cid
+        target = played.topic or cid
         problem = f"{spec.team.lower()}#{group}"
         if not any(k.target == target for k in session.problem_links):
             step(fac, c.LinkProblem(target, problem, PROBLEM_NAMES[group]))

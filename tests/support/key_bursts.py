@@ -8,6 +8,7 @@ and posts every event before the app handles any, as one read of the terminal do
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from textual._xterm_parser import XTermParser
 from textual.app import App
@@ -19,7 +20,7 @@ ENTER = "\r"
 BOARD_KEYS = "cadegtuvDnAexsTRbPm[]<>?+-0123 "
 
 
-def burst(app: App[object], data: str) -> None:
+def burst(app: App[Any], data: str) -> None:
     """Deliver `data` to `app` as one read of its terminal: all events queued at once."""
     parser = XTermParser()
     events = [*parser.feed(data), *parser.tick()]

@@ -122,9 +122,16 @@ def test_cards_typed_in_one_write_each_are_saved_exactly_and_nothing_else_moves(
 ) -> None:
     before = board.session()
     texts = ["adeploys were slow", *random_texts(50, seed=42)]
+
+    def cards_at_least(n: int) -> Callable[[], bool]:
+        return lambda: len(board.session().cards) >= n
+
+    def in_phase(phase: Phase) -> Callable[[], bool]:
+        return lambda: board.session().phase is phase
+
     for count, text in enumerate(texts, start=1):
         board.type("a" + text + ENTER)
-        board.wait_for(lambda n=count: len(board.session().cards) >= n, f"card {count}")
+        board.wait_for(cards_at_least(count), f"card {count}")
     board.wait_for(lambda: "Add card" in board.text(), "the board again")
     after = board.session()
     assert [card.text for card in after.cards] == texts
@@ -133,7 +140,7 @@ def test_cards_typed_in_one_write_each_are_saved_exactly_and_nothing_else_moves(
     # The discussion list: arrows then Enter in one write act on the row reached.
     for phase in (Phase.GROUP, Phase.VOTE, Phase.DISCUSS):
         board.type(">")
-        board.wait_for(lambda p=phase: board.session().phase is p, phase.label)
+        board.wait_for(in_phase(phase), phase.label)
     board.wait_for(lambda: "Discuss this" in board.text(), "the discussion list")
     before = board.session()
     order = before.ranked_targets()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Digits
+
 from retro_tui.domain import commands as c
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.choice_dialog import ChoiceDialog
@@ -88,9 +90,7 @@ async def test_timer_keys_and_time_up(quiet_env: Path) -> None:
         await wait_until(pilot, lambda: hub.session.timer.duration == 8 * 60, "extended")
         timer = app.screen.query_one(TimerDisplay)
         timer.tick()
-        await wait_until(
-            pilot, lambda: "08:00" in str(timer.query_one("Digits").value), "8 minutes"
-        )
+        await wait_until(pilot, lambda: "08:00" in str(timer.query_one(Digits).value), "8 minutes")
         clock.advance(9 * 60)
         timer.tick()
         await wait_until(pilot, lambda: timer.has_class("-up"), "time's up")
@@ -115,7 +115,10 @@ async def test_a_long_column_says_how_many_cards_are_out_of_sight(quiet_env: Pat
             await board.client.send(c.AddCard(column="went-well", text=f"Card {n}"))
         column = board.columns_board.columns()[0]
         await wait_until(pilot, lambda: len(column.items) == 12, "twelve cards")
-        heading = lambda: screen_text(app).splitlines()[6]  # noqa: E731
+
+        def heading() -> str:
+            return screen_text(app).splitlines()[6]
+
         await wait_until(pilot, lambda: "Went well  12  ↓" in heading(), "cards below")
         below = column.cards.out_of_sight[1]
         assert 0 < below < 12 and column.cards.out_of_sight[0] == 0

@@ -142,7 +142,7 @@ async def test_facilitator_runs_every_phase(tmp_path: Path) -> None:
             await pilot.press("enter")
         await wait_until(
             pilot,
-            lambda: hub_session(app).actions and hub_session(app).actions[0].is_smart,
+            lambda: bool(hub_session(app).actions) and hub_session(app).actions[0].is_smart,
             "SMART action",
         )
         action = hub_session(app).actions[0]
@@ -168,7 +168,7 @@ async def test_facilitator_runs_every_phase(tmp_path: Path) -> None:
         # Close: rate, then export the notes.
         await go_to(pilot, board, "greater_than_sign", Phase.CLOSE)
         await pilot.press("4")
-        await wait_until(pilot, lambda: hub_session(app).roti, "ROTI")
+        await wait_until(pilot, lambda: bool(hub_session(app).roti), "ROTI")
         await wait_until(pilot, lambda: "average ROTI 4.0" in screen_text(app), "ROTI average")
         await pilot.press("x")
         exported = tmp_path / "sessions" / f"{hub_session(app).id}.md"

@@ -7,6 +7,7 @@ what was typed, and nothing else moved: the phase, the timer, the other cards.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -59,9 +60,13 @@ async def test_a_card_typed_in_one_burst_with_the_key_that_opens_its_dialog_is_s
         await wait_until(pilot, lambda: board.columns_board.focused_column() is not None, "focus")
         before = hub.session
         texts = ["adeploys were slow", *random_texts(50)]
+
+        def cards_at_least(n: int) -> Callable[[], bool]:
+            return lambda: len(hub.session.cards) >= n
+
         for count, text in enumerate(texts, start=1):
             burst(app, "a" + text + ENTER)
-            await wait_until(pilot, lambda n=count: len(hub.session.cards) >= n, f"card {count}")
+            await wait_until(pilot, cards_at_least(count), f"card {count}")
             await _at_rest(pilot, app)
         assert [card.text for card in hub.session.cards] == texts
         _unmoved(before, hub.session)

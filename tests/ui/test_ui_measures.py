@@ -16,8 +16,8 @@ from retro_tui.domain.phases import Phase
 from retro_tui.launcher import LocalLauncher
 from retro_tui.ui.app import make_app
 from retro_tui.ui.screens.fields_dialog import FieldsDialog
+from tests.support.clock import FakeClock
 from tests.support.ui import (
-    FakeClock,
     make_launcher,
     no_blink,
     open_board,

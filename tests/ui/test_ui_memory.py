@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Callable
 from pathlib import Path
+
+from textual.widget import Widget
 
 from retro_tui.domain import commands as c
 from retro_tui.ui.app import make_app
@@ -24,25 +27,28 @@ async def test_a_closed_dialogs_widgets_and_their_lines_are_freed(quiet_env: Pat
         board, hub = await open_board(pilot)
         await board.client.send(c.GoToPhase(phase="write"))
         closed: list[list[tuple[str, weakref.ref[object]]]] = []
+
+        def saved(n: int) -> Callable[[], bool]:
+            return lambda: len(hub.session.cards) == n
+
+        def back_on_the_board_with(n: int) -> Callable[[], bool]:
+            return lambda: (
+                app.screen is board
+                and board.view is not None
+                and len(board.view.session.cards) == n
+            )
+
         for n in range(3):
             await pilot.press("a")
             await wait_until(pilot, lambda: isinstance(app.screen, TextDialog), "the dialog")
             await pilot.pause()
-            widgets = list(app.screen.walk_children())
+            widgets = list(app.screen.walk_children(Widget))
             assert any(isinstance(w, PlainEditor) for w in widgets)
             closed.append([(type(w).__name__, weakref.ref(w._styles_cache)) for w in widgets])
             await type_text(pilot, f"card {n}")
             await pilot.press("enter")
-            await wait_until(pilot, lambda n=n: len(hub.session.cards) == n + 1, "the card")
-            await wait_until(
-                pilot,
-                lambda n=n: (
-                    app.screen is board
-                    and board.view is not None
-                    and len(board.view.session.cards) == n + 1
-                ),
-                "back on the board",
-            )
+            await wait_until(pilot, saved(n + 1), "the card")
+            await wait_until(pilot, back_on_the_board_with(n + 1), "back on the board")
         await pilot.pause()
         gc.collect()
         # The newest dialog's lines go when the next one closes; the older ones are gone.

@@ -64,8 +64,10 @@ async def test_participant_joins_sees_face_down_cards_and_no_facilitator_keys(
         await pilot.press("a")
         await type_text(pilot, "More demos")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: len(launcher.hub.session.cards) == 2, "the new card")
-        mine = launcher.hub.session.cards[-1]
+        hub = launcher.hub
+        assert hub is not None
+        await wait_until(pilot, lambda: len(hub.session.cards) == 2, "the new card")
+        mine = hub.session.cards[-1]
         assert mine.author == client.you
         hidden = [card for card in facilitator.current_view().session.cards if card.hidden]  # type: ignore[attr-defined]
         assert [card.id for card in hidden] == [mine.id]

@@ -50,7 +50,10 @@ async def test_review_decides_last_retros_actions(quiet_env: Path) -> None:
         await wait_until(pilot, lambda: "Automate the release notes" in screen_text(app), "items")
         assert "raised 14 days ago" in screen_text(app)
         await pilot.press("1", "down", "2")
-        decisions = lambda: [r.decision for r in hub.session.review]  # noqa: E731
+
+        def decisions() -> list[ReviewDecision]:
+            return [r.decision for r in hub.session.review]
+
         await wait_until(
             pilot,
             lambda: decisions() == [ReviewDecision.DONE, ReviewDecision.CARRIED],

@@ -20,9 +20,9 @@ from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.screens.insights import InsightsScreen
 from retro_tui.ui.screens.picker import PickerScreen
 from retro_tui.ui.widgets.problem_hints import ProblemHints
+from tests.support.clock import FakeClock
 from tests.support.history import BAD, FACILITATOR, FORMAT, MARKETING, build_history
 from tests.support.ui import (
-    FakeClock,
     join_participant,
     make_launcher,
     open_board,

@@ -88,9 +88,13 @@ async def test_cards_sent_as_one_stdin_packet_each_are_saved_exactly(
         await tab.wait_for_text("Add card", timeout=GUARD)
         # 50 cards: as many as one participant may write (the per-person quota).
         texts = ["adeploys were slow", FAMILY, *random_texts(48, seed=7)]
+
+        def cards_at_least(n: int) -> Callable[[], bool]:
+            return lambda: len(session().cards) >= n
+
         for count, text in enumerate(texts, start=1):
             await tab.send_keys("a" + text + ENTER)
-            await _wait_for(lambda n=count: len(session().cards) >= n, f"card {count}", tab)
+            await _wait_for(cards_at_least(count), f"card {count}", tab)
     after = session()
     assert [card.text for card in after.cards] == texts
     assert (after.phase, after.timer, after.votes) == (before.phase, before.timer, ())

@@ -19,7 +19,15 @@ import psutil
 import pytest
 from textual_serve.download_manager import DownloadManager
 
-from retro_tui.web import IDENTITY_ENV, ROLE_ENV, RetroWebServer, new_token, tokens_equal
+from retro_tui.domain.model import Role
+from retro_tui.web import (
+    IDENTITY_ENV,
+    ROLE_ENV,
+    RetroWebServer,
+    app_service,
+    new_token,
+    tokens_equal,
+)
 from retro_tui.web import server as web_server
 from retro_tui.web.server import RetroAppService
 from retro_tui.web.tokens import is_identity, make_grant, new_identity
@@ -189,7 +197,7 @@ async def test_join_link_swaps_the_token_for_httponly_cookies(server: RetroWebSe
         assert morsel["httponly"] is True
         assert morsel["samesite"] == "Strict"
         assert morsel["path"] == "/"
-        assert server._tokens["participant"] not in morsel.value
+        assert server._tokens[Role.PARTICIPANT] not in morsel.value
     assert is_identity(cookies[web_server.IDENTITY_COOKIE].value)
 
 
@@ -351,7 +359,7 @@ async def test_the_link_clicked_again_gives_the_browser_a_fresh_identity_it_can_
         renewed = client.cookies[web_server.IDENTITY_COOKIE]
         assert renewed != identity and is_identity(renewed)
         assert client.cookies[web_server.GRANT_COOKIE] == make_grant(
-            server._tokens["participant"], "participant", renewed
+            server._tokens[Role.PARTICIPANT], "participant", renewed
         )
 
 
@@ -410,7 +418,7 @@ async def test_stop_ends_every_app_process(spawn_log: Path) -> None:
 async def test_stop_kills_an_app_that_ignores_quit_and_sigterm(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(web_server, "STOP_GRACE", 0.3)
+    monkeypatch.setattr(app_service, "STOP_GRACE", 0.3)
     pid_file = tmp_path / "pid"
     stubborn = (
         f'{sys.executable} -c "import os, signal, sys, time; '

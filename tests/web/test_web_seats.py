@@ -22,7 +22,7 @@ from retro_tui.domain.model import Role
 from retro_tui.hosting import HostOptions, LiveSession
 from retro_tui.hub.hub import Hub, seat_of
 from retro_tui.links import links_path, read_links
-from retro_tui.web import RetroWebServer
+from retro_tui.web import RetroWebServer, app_service
 from retro_tui.web import server as web_server
 from retro_tui.web.tokens import make_grant, new_identity
 from tests.support import env_app_command, serving
@@ -92,7 +92,7 @@ async def test_a_browser_that_proves_its_identity_keeps_its_seat_under_a_fresh_o
     old = new_identity()
     tab = LocalClient(hub, old, Role.PARTICIPANT)
     pid = await tab.join("Bob")
-    grant = make_grant(server._tokens["participant"], "participant", old)
+    grant = make_grant(server._tokens[Role.PARTICIPANT], "participant", old)
     cookies = await join_link(
         server.participant_url,
         {web_server.IDENTITY_COOKIE: old, web_server.GRANT_COOKIE: grant},
@@ -129,7 +129,7 @@ async def test_one_browser_holds_a_few_tabs_and_never_the_places_of_others(
 async def test_a_closed_tab_frees_its_place_and_presence_before_its_app_has_stopped(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, hub: Hub
 ) -> None:
-    monkeypatch.setattr(web_server, "STOP_GRACE", 2.0)
+    monkeypatch.setattr(app_service, "STOP_GRACE", 2.0)
     pid_file = tmp_path / "pid"
     slow_to_quit = (  # ignores the quit message and SIGTERM: only SIGKILL ends it
         f'{sys.executable} -c "import os, signal, sys, time; '
