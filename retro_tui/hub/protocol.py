@@ -15,6 +15,8 @@ from functools import partial
 from typing import Any
 
 from retro_tui.domain.model import Card, Participant, Session
+from retro_tui.domain.room_serial import hands_to_list
+from retro_tui.domain.room_views import hands_for
 from retro_tui.domain.serial import (
     MalformedSession,
     session_from_dict,
@@ -87,7 +89,7 @@ def view_from_wire(data: Any) -> BoardView:
 
 # What differs between two viewers' copies of one revision (see domain/views.py), plus the
 # revision itself, which alone never makes a view worth sending again.
-_PER_VIEWER = ("cards", "votes", "roti", "redacted_for", "revision", "undoable")
+_PER_VIEWER = ("cards", "votes", "roti", "redacted_for", "revision", "undoable", "hands")
 _EMPTIED: dict[str, Any] = {
     "cards": (),
     "participants": (),
@@ -208,6 +210,8 @@ class ViewEncoder:
                 "roti": dict(mine.roti),
                 "redacted_for": mine.redacted_for,
                 "undoable": [undo_to_dict(record) for record in mine.undoable],
+                # From the whole session: the stub has no people to tell whose hand it is.
+                "hands": hands_to_list(hands_for(session, viewer)),
             }
         )
         if view.online is not self._online_set:  # the hub keeps one set until presence changes
