@@ -14,11 +14,10 @@ from retro_tui.domain import text as t
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Participant, Session
 from retro_tui.domain.phases import Phase
-from retro_tui.domain.room import Comment
+from retro_tui.domain.room import COMMENT_MAX, Comment
 from retro_tui.domain.room_views import comments_on
 from retro_tui.domain.rules import _handles, _in_phase, _new_id
 
-COMMENT_MAX = 280
 COMMENTS_PER_TOPIC = 100
 MAX_COMMENTS = 2000
 

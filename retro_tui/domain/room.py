@@ -19,6 +19,9 @@ from enum import StrEnum
 
 from retro_tui.domain.phases import Phase
 
+COMMENT_MAX = 280
+"""A comment's length: a remark under a topic, not a second card."""
+
 
 @dataclass(frozen=True)
 class Hand:
