@@ -23,6 +23,8 @@ from tests.support.browser import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+MARKUP = "[bold]ship[/] <b>it</b>"
+
 
 async def test_two_phones_raise_hands_and_react_while_the_facilitator_sees_the_queue(
     tmp_path: Path,
@@ -76,4 +78,15 @@ async def test_two_phones_raise_hands_and_react_while_the_facilitator_sees_the_q
         await _axe(ann, "group with reactions")
         await _fits(ann, 320)
         await ann.screenshot(path=tmp_path / "phone-room-group.png", full_page=True)
+
+        # Discuss: a comment under the topic on every page, shown as typed.
+        await host.send(c.NextPhase())
+        await host.send(c.NextPhase())
+        await ann.get_by_label("Comment on “Release notes on time”").fill(MARKUP)
+        await ann.get_by_role("button", name="Add comment").click()
+        await _until(lambda: len(hub.session.comments) == 1, "the comment")
+        for page in (bob, chair):
+            await page.locator(".comments li", has_text=MARKUP).wait_for()
+        await chair.locator(".comments li", has_text="— Ann").wait_for()
+        await _axe(ann, "discuss with a comment")
         await host.close()

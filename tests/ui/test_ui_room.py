@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from retro_tui.domain import commands as c
+from retro_tui.domain.phases import Phase
 from retro_tui.domain.room import ReactionKind
 from retro_tui.domain.room_views import counts_of
 from retro_tui.ui.app import RetroApp, make_app
@@ -23,8 +24,10 @@ from tests.support.ui import (
     open_board,
     screen_text,
     settle,
+    wait_for_board,
     wait_until,
 )
+from tests.ui.test_ui_presenter import _at_phase, _hosted
 
 SIZE = (120, 40)
 
@@ -157,3 +160,26 @@ async def test_participants_get_no_queue_or_confirm_key_and_a_shared_screen_no_h
         shared = replace(board.view, presenting=True)
         assert not keys.allowed("raise_hand", shared)
         assert keys.allowed("hands", shared) and keys.allowed("ask_ready", shared)
+
+
+async def test_the_presenting_screen_shows_counts_and_comments_but_no_queue_names() -> None:
+    hub, board_client, seat, ann = await _hosted()
+    app = make_app(client=board_client)
+    async with app.run_test(size=(160, 48)) as pilot:
+        board = await wait_for_board(pilot)
+        await ann.send(c.RaiseHand())
+        await seat.send(c.RaiseHand())
+        for _ in range(3):
+            await seat.send(c.NextPhase())
+        await _at_phase(pilot, board, Phase.DISCUSS)
+        target = hub.session.current_topic
+        assert target is not None
+        await ann.send(c.React(target=target, kind="idea"))
+        await ann.send(c.AddComment(target=target, text="zq comment zq"))
+        await settle(pilot, board, hub)
+        text = screen_text(app)
+        assert "2 hands up" in text
+        assert "✦ idea 1" in text and "zq comment zq" in text
+        assert board.check_action("hands", ()) is True  # the queue opens in a dialog only
+        assert board.check_action("raise_hand", ()) is False
+        assert all(h.participant == "" for h in (board.view.session.hands if board.view else ()))
