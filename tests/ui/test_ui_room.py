@@ -17,7 +17,7 @@ from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.board import keys
 from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.widgets.discuss_pane import DiscussPane
-from tests.support.key_bursts import DOWN, ENTER, burst
+from tests.support.key_bursts import DOWN, ENTER, burst, random_texts
 from tests.support.ui import (
     join_participant,
     make_launcher,
@@ -138,6 +138,15 @@ async def test_o_with_its_text_typed_in_one_burst_comments_literally(quiet_env: 
         detail = screen_text(app)
         assert "[bold]needs[/] a slot — Fay" in detail
         assert "1 comment" in region(board)
+        # Texts made of the board's own keys (r, o, h, D, C among them), each in one burst
+        # with the key that opens the dialog: every letter lands in the comment.
+        texts = [*random_texts(12, seed=16), "rohDCH ro"]
+        for count, typed in enumerate(texts, start=2):
+            burst(app, "o" + typed + ENTER)
+            await wait_until(pilot, lambda n=count: len(hub.session.comments) >= n, typed)
+            await wait_until(pilot, lambda: app.key_gate.idle, "every key handled")
+        assert [x.text for x in hub.session.comments[1:]] == texts
+        assert hub.session.reactions == () and hub.session.hands == ()
 
 
 def region(board: BoardScreen) -> str:
