@@ -98,6 +98,10 @@ _EMPTIED: dict[str, Any] = {
     "review": (),
     "phase_log": (),
     "notes": {},
+    # The live room: shared ones come from the public view, hands from the whole session.
+    "hands": (),
+    "reactions": (),
+    "comments": (),
 }
 
 

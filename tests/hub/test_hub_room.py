@@ -14,9 +14,8 @@ from retro_tui.client import LocalClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.errors import NotAllowed
 from retro_tui.domain.model import Role
-from retro_tui.domain.room_serial import hands_to_list
 from retro_tui.hub.hub import Hub
-from retro_tui.hub.protocol import decode
+from retro_tui.hub.protocol import decode, view_to_wire
 from retro_tui.store import SessionStore
 from tests.support.clock import FakeClock
 from tests.support.hub import MemoryStore, make_session
@@ -110,7 +109,9 @@ async def test_an_anonymous_retro_names_nobody_in_any_wire_view_or_log(
         assert all(key == "" for _, _, key in session["reactions"])
         assert len(session["hands"]) == 2 and len(session["reactions"]) == 2
         # The shared encoding says what the straightforward view says.
-        assert session["hands"] == hands_to_list(hub.view_for(conn).session.hands)
+        plain = json.loads(json.dumps(view_to_wire(hub.view_for(conn))))["session"]
+        for key in ("hands", "ready", "reactions", "comments"):
+            assert session[key] == plain[key], key
     assert presenting.conn.presenting
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert not any(pid in logged for pid in pids)
