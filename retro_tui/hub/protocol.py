@@ -16,7 +16,7 @@ from typing import Any
 
 from retro_tui.domain.model import Card, Participant, Session
 from retro_tui.domain.room_serial import hands_to_list
-from retro_tui.domain.room_views import hands_for
+from retro_tui.domain.room_views import hands_for, live_hands, sees_hand_queue
 from retro_tui.domain.serial import (
     MalformedSession,
     session_from_dict,
@@ -137,6 +137,9 @@ class ViewEncoder:
         self._people_whole: list[str] = []
         self._people_public: list[str] = []
         self._people_same = True
+        self._hands_of: list[str] = []  # whose each raised hand is, in queue order
+        self._hands_whole: list[str] = []
+        self._hands_public: list[str] = []
         self._online_set: frozenset[str] | None = None
         self._online_json = "[]"
 
@@ -161,7 +164,25 @@ class ViewEncoder:
         self._public = self._encode_cards(stub, public.cards, fragments)
         self._fragments = fragments  # only this revision's card versions stay cached
         self._authors = [card.author for card in session.cards]
+        self._prepare_hands(session)
         self._session = session
+
+    def _prepare_hands(self, session: Session) -> None:
+        """Each raised hand encoded whole and as others see it (`room_views.hands_for`)."""
+        live = live_hands(session)
+        self._hands_of = [hand.participant for hand in live]
+        self._hands_whole = [_dumps(data) for data in hands_to_list(live)]
+        public = hands_for(session, None)
+        self._hands_public = [_dumps(data) for data in hands_to_list(public)]
+
+    def _hands_for(self, session: Session, viewer: str | None) -> str:
+        whole, public = self._hands_whole, self._hands_public
+        if sees_hand_queue(session, viewer):
+            return ",".join(whole)
+        return ",".join(
+            whole[i] if viewer and pid == viewer else public[i]
+            for i, pid in enumerate(self._hands_of)
+        )
 
     @staticmethod
     def _encode_people(stub: Session, people: tuple[Participant, ...]) -> list[str]:
@@ -214,8 +235,6 @@ class ViewEncoder:
                 "roti": dict(mine.roti),
                 "redacted_for": mine.redacted_for,
                 "undoable": [undo_to_dict(record) for record in mine.undoable],
-                # From the whole session: the stub has no people to tell whose hand it is.
-                "hands": hands_to_list(hands_for(session, viewer)),
             }
         )
         if view.online is not self._online_set:  # the hub keeps one set until presence changes
@@ -237,6 +256,8 @@ class ViewEncoder:
         cards = ",".join(
             own[i] if author == viewer else public[i] for i, author in enumerate(self._authors)
         )
+        # From the whole session: the stub has no people to tell whose hand it is.
+        hands = self._hands_for(session, viewer)
         line = "".join(
             (
                 '{"t":"view","view":',
@@ -245,11 +266,13 @@ class ViewEncoder:
                 self._common,
                 ",",
                 rest[1:-1],
-                ',"participants":[',
+                ',"hands":[',
+                hands,
+                '],"participants":[',
                 people,
                 f'],"revision":{revision},"cards":[',
                 cards,
                 "]}}}\n",
             )
         )
-        return line.encode(), (self._common, people, cards, rest, outer)
+        return line.encode(), (self._common, people, cards, rest, outer, hands)
