@@ -26,6 +26,7 @@ from retro_tui.domain.problems import linked
 from retro_tui.domain.text import make_visible
 from retro_tui.domain.views import CHECKED_IN
 from retro_tui.export_measures import actions_heading, data_section, measure_note, review_note
+from retro_tui.export_room import comments_section, reactions_note
 
 __all__ = ["default_export_name", "escape_inline", "escape_lines", "session_markdown"]
 
@@ -242,15 +243,18 @@ class _Notes:
     def board_item(self, target: str) -> None:
         cards = self.topic_cards.get(target)
         if cards is not None:
-            self.emit(f"- **{self.target_title(target)}**{self.vote_note(target)}")
+            react = reactions_note(self.s, target)
+            self.emit(f"- **{self.target_title(target)}**{self.vote_note(target)}{react}")
             for card in cards:
-                self.emit(f"  - {_hard_wrapped(card.text, '    ')}{self.author(card)}")
+                react = reactions_note(self.s, card.id)
+                self.emit(f"  - {_hard_wrapped(card.text, '    ')}{self.author(card)}{react}")
             return
         lone = self.cards.get(target)
         if lone is None:  # pragma: no cover - targets come from the cards themselves
             return
         votes = f" \u00b7 {_votes(self.totals.get(target, 0))}" if self.show_votes else ""
-        self.emit(f"- {_hard_wrapped(lone.text, '  ')}{self.author(lone)}{votes}")
+        react = reactions_note(self.s, target)
+        self.emit(f"- {_hard_wrapped(lone.text, '  ')}{self.author(lone)}{votes}{react}")
 
     def discussion(self) -> None:
         s = self.s
@@ -376,6 +380,7 @@ class _Notes:
         self.review()
         self.board()
         self.discussion()
+        self.section(comments_section(self.s, self.ranked(self.order), self.target_title))
         self.known_problems()
         self.actions()
         self.roti()

@@ -394,3 +394,61 @@ def _shape(cls: type[Command]) -> tuple[dict[str, Any], frozenset[str]]:
 @dataclass(frozen=True)
 class Undo(Command):
     record: str = ""  # an undo record's id; "" means your latest
+
+
+# --- the live room: hands, the ready check, reactions, comments (domain/room.py) -------
+@command("raise_hand")
+@dataclass(frozen=True)
+class RaiseHand(Command):
+    """Put my hand up (or down again: `raised=False`)."""
+
+    raised: bool = True
+
+
+@command("lower_hand")
+@dataclass(frozen=True)
+class LowerHand(Command):
+    """Lower one hand: your own, or (the facilitator) anyone's."""
+
+    hand: str = ""  # the hand's id
+
+
+@command("lower_all_hands")
+@dataclass(frozen=True)
+class LowerAllHands(Command):
+    pass
+
+
+@command("set_ready")
+@dataclass(frozen=True)
+class SetReady(Command):
+    """I'm ready (or not) in this phase; in write and vote, "done"."""
+
+    ready: bool = True
+
+
+@command("ask_ready")
+@dataclass(frozen=True)
+class AskReady(Command):
+    """The facilitator asks everyone to confirm they are ready (`ask=False` resets)."""
+
+    ask: bool = True
+
+
+@command("react")
+@dataclass(frozen=True)
+class React(Command):
+    """Toggle one reaction of mine on a revealed card or topic."""
+
+    target: str = ""
+    kind: str = ""
+    # Set by the hub from the connection's secret (a client's value is replaced): it
+    # tells one person's reactions apart without naming them (domain/reactions.py).
+    reactor: str = ""
+
+
+@command("add_comment")
+@dataclass(frozen=True)
+class AddComment(Command):
+    target: str = ""
+    text: str = ""

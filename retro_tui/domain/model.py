@@ -14,6 +14,7 @@ from retro_tui.domain.measures import (
     TeamNumber,
 )
 from retro_tui.domain.phases import Phase
+from retro_tui.domain.room import Comment, Hand, Reaction, ReadyCheck
 
 
 class Role(StrEnum):
@@ -216,6 +217,11 @@ class Session:
     data_step: bool = False  # the optional Data step (the team's numbers) is on
     numbers: tuple[TeamNumber, ...] = ()
     readiness: tuple[ReadinessCheck, ...] = ()
+    # The live room (domain/room.py): raised hands, the ready check, reactions, comments.
+    hands: tuple[Hand, ...] = ()
+    ready: ReadyCheck = field(default_factory=ReadyCheck)
+    reactions: tuple[Reaction, ...] = ()
+    comments: tuple[Comment, ...] = ()
 
     # --- lookups -------------------------------------------------------------
     def participant(self, pid: str) -> Participant | None:

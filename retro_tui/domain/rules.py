@@ -816,4 +816,10 @@ def _roti(session: Session, actor: Participant, cmd: c.Roti, now: datetime) -> S
 
 
 # Measured actions, the team's numbers and readiness: their handlers register themselves.
-from retro_tui.domain import measure_rules as _measure_rules  # noqa: E402, F401
+from retro_tui.domain import measure_rules as _measure_rules  # noqa: E402, F401, I001
+
+# The live room (issue 16): hands, the ready check, reactions, comments.
+from retro_tui.domain import comments as _comments  # noqa: E402, F401
+from retro_tui.domain import hands as _hands  # noqa: E402, F401
+from retro_tui.domain import reactions as _reactions  # noqa: E402, F401
+from retro_tui.domain import ready as _ready  # noqa: E402, F401

@@ -38,6 +38,7 @@ from retro_tui.domain.model import (
     Vote,
 )
 from retro_tui.domain.phases import Phase
+from retro_tui.domain.room_serial import room_from, room_to_dict
 from retro_tui.domain.text import first_unsafe, make_visible
 
 Json = dict[str, Any]
@@ -144,6 +145,7 @@ def session_to_dict(s: Session) -> Json:
         "problem_links": [[k.target, k.problem] for k in s.problem_links],
         "undoable": [undo_to_dict(u) for u in s.undoable],
         **numbers_to_dict(s),
+        **room_to_dict(s),
     }
 
 
@@ -437,6 +439,7 @@ def session_from_dict(data: Any) -> Session:
             _undo_from(x, f"session.undoable[{i}]") for i, x in enumerate(r.items("undoable"))
         ),
         **numbers_from(r),
+        **room_from(r),
     )
 
 

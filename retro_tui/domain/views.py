@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from retro_tui.domain.model import Card, Participant, Session, Vote
+from retro_tui.domain.room_views import room_view
 from retro_tui.domain.undo import for_viewer
 
 
@@ -67,6 +68,7 @@ def view_for(session: Session, viewer: str | None) -> Session:
         # to writing after linking it).
         problem_links=links,
         undoable=for_viewer(session, viewer),
+        **room_view(session, viewer),
     )
 
 

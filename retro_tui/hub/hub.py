@@ -19,9 +19,10 @@ from typing import Protocol
 
 from retro_tui.clock import Clock, utc_now
 from retro_tui.domain import rules
-from retro_tui.domain.commands import Command
+from retro_tui.domain.commands import Command, React
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role, Session
+from retro_tui.domain.reactions import signed
 from retro_tui.domain.views import BoardView, view_for
 from retro_tui.hub.protocol import ViewEncoder
 
@@ -225,6 +226,8 @@ class Hub:
         """Apply a command for this client; returns once the change is durable."""
         if conn.pid is None:
             raise Refused("Join the session with a name first.")
+        if isinstance(command, React):  # whose reaction: from the connection, never the client
+            command = signed(command, conn.identity)
         session = rules.apply(self.session, conn.pid, command, self.clock())
         await self._commit(session)
 

@@ -15,6 +15,8 @@ from functools import partial
 from typing import Any
 
 from retro_tui.domain.model import Card, Participant, Session
+from retro_tui.domain.room_serial import hands_to_list
+from retro_tui.domain.room_views import hands_for, live_hands, sees_hand_queue
 from retro_tui.domain.serial import (
     MalformedSession,
     session_from_dict,
@@ -87,7 +89,7 @@ def view_from_wire(data: Any) -> BoardView:
 
 # What differs between two viewers' copies of one revision (see domain/views.py), plus the
 # revision itself, which alone never makes a view worth sending again.
-_PER_VIEWER = ("cards", "votes", "roti", "redacted_for", "revision", "undoable")
+_PER_VIEWER = ("cards", "votes", "roti", "redacted_for", "revision", "undoable", "hands")
 _EMPTIED: dict[str, Any] = {
     "cards": (),
     "participants": (),
@@ -96,6 +98,10 @@ _EMPTIED: dict[str, Any] = {
     "review": (),
     "phase_log": (),
     "notes": {},
+    # The live room: shared ones come from the public view, hands from the whole session.
+    "hands": (),
+    "reactions": (),
+    "comments": (),
 }
 
 
@@ -131,6 +137,9 @@ class ViewEncoder:
         self._people_whole: list[str] = []
         self._people_public: list[str] = []
         self._people_same = True
+        self._hands_of: list[str] = []  # whose each raised hand is, in queue order
+        self._hands_whole: list[str] = []
+        self._hands_public: list[str] = []
         self._online_set: frozenset[str] | None = None
         self._online_json = "[]"
 
@@ -155,7 +164,25 @@ class ViewEncoder:
         self._public = self._encode_cards(stub, public.cards, fragments)
         self._fragments = fragments  # only this revision's card versions stay cached
         self._authors = [card.author for card in session.cards]
+        self._prepare_hands(session)
         self._session = session
+
+    def _prepare_hands(self, session: Session) -> None:
+        """Each raised hand encoded whole and as others see it (`room_views.hands_for`)."""
+        live = live_hands(session)
+        self._hands_of = [hand.participant for hand in live]
+        self._hands_whole = [_dumps(data) for data in hands_to_list(live)]
+        public = hands_for(session, None)
+        self._hands_public = [_dumps(data) for data in hands_to_list(public)]
+
+    def _hands_for(self, session: Session, viewer: str | None) -> str:
+        whole, public = self._hands_whole, self._hands_public
+        if sees_hand_queue(session, viewer):
+            return ",".join(whole)
+        return ",".join(
+            whole[i] if viewer and pid == viewer else public[i]
+            for i, pid in enumerate(self._hands_of)
+        )
 
     @staticmethod
     def _encode_people(stub: Session, people: tuple[Participant, ...]) -> list[str]:
@@ -229,6 +256,8 @@ class ViewEncoder:
         cards = ",".join(
             own[i] if author == viewer else public[i] for i, author in enumerate(self._authors)
         )
+        # From the whole session: the stub has no people to tell whose hand it is.
+        hands = self._hands_for(session, viewer)
         line = "".join(
             (
                 '{"t":"view","view":',
@@ -237,11 +266,13 @@ class ViewEncoder:
                 self._common,
                 ",",
                 rest[1:-1],
-                ',"participants":[',
+                ',"hands":[',
+                hands,
+                '],"participants":[',
                 people,
                 f'],"revision":{revision},"cards":[',
                 cards,
                 "]}}}\n",
             )
         )
-        return line.encode(), (self._common, people, cards, rest, outer)
+        return line.encode(), (self._common, people, cards, rest, outer, hands)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from retro_tui.domain.model import Card, Participant, Session
+from retro_tui.domain.model import Card, Session
 from retro_tui.domain.phases import OPTIONAL_PHASES, PHASE_ORDER, Phase
+from retro_tui.domain.room_views import counts_of
 from retro_tui.domain.views import BoardView, votes_used
 
 
@@ -32,6 +33,7 @@ class BoardItem:
     my_votes: int = 0
     total_votes: int | None = None  # None while totals are hidden
     current: bool = False
+    reactions: str = ""  # "✓2 ♥1": counts by kind, never who
 
     @property
     def hidden(self) -> bool:
@@ -88,6 +90,7 @@ def all_board_items(view: BoardView) -> dict[str, tuple[BoardItem, ...]]:
                 my_votes=mine.get(key, 0),
                 total_votes=None if totals is None else totals.get(key, 0),
                 current=session.current_topic == key,
+                reactions=short_reactions(session, key),
             )
         )
     return {key: tuple(items) for key, items in result.items()}
@@ -120,25 +123,6 @@ def votes_left(view: BoardView) -> int:
 def votes_left_text(view: BoardView) -> str:
     budget = view.session.settings.votes_per_person
     return f"{votes_left(view)} of {budget} votes left"
-
-
-def done_count(view: BoardView) -> tuple[int, int]:
-    """(done, of) for the phase that has a "done" mark; (0, 0) otherwise."""
-    session = view.session
-    online = [p for p in session.participants if p.id in view.online]
-    if session.phase is Phase.WRITE:
-        return sum(1 for p in online if p.done_writing), len(online)
-    if session.phase is Phase.VOTE:
-        return sum(1 for p in online if p.done_voting), len(online)
-    return 0, 0
-
-
-def is_done(person: Participant, phase: Phase) -> bool:
-    if phase is Phase.WRITE:
-        return person.done_writing
-    if phase is Phase.VOTE:
-        return person.done_voting
-    return False
 
 
 def skip_target(phase: Phase) -> Phase | None:
@@ -179,3 +163,10 @@ def clock_text(seconds: float) -> str:
 
 def missing_text(missing: tuple[str, ...]) -> str:
     return "not SMART: missing " + ", ".join(missing) if missing else "SMART"
+
+
+def short_reactions(session: Session, target: str) -> str:
+    """Reaction counts in a card's footer: "✓2 ♥1" (the names are in the discuss detail,
+    the notes and the simple page; the key's picker shows them too)."""
+    counts = counts_of(session, target)
+    return " ".join(f"{kind.symbol}{n}" for kind, n in counts.items() if n)

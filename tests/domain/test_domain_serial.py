@@ -332,6 +332,15 @@ SAMPLES: list[c.Command] = [
     c.DeleteNumber(number="Open rate"),
     c.SetReadiness(index=2, ready=True),
     c.SetReadiness(index=0),
+    # The live room (issue 16).
+    c.RaiseHand(),
+    c.RaiseHand(raised=False),
+    c.LowerHand(hand="h9"),
+    c.LowerAllHands(),
+    c.SetReady(ready=False),
+    c.AskReady(ask=True),
+    c.React(target="t1", kind="love"),
+    c.AddComment(target="t1", text="+1, and the briefs came late too"),
 ]
 
 

@@ -254,13 +254,6 @@ class BoardActions(BoardState):
         view = self.view
         return view is not None and view.is_facilitator and view.session.phase is Phase.GROUP
 
-    def action_mark_done(self) -> None:
-        me = self.view.me if self.view else None
-        if me is None or self.view is None:
-            return
-        done = me.done_writing if self.view.session.phase is Phase.WRITE else me.done_voting
-        self.send_soon(c.MarkDone(done=not done))
-
     # --- grouping ---------------------------------------------------------------------------
     async def action_group(self) -> None:
         item = self._require_item()

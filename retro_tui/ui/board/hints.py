@@ -87,14 +87,21 @@ def _hint_line(view: BoardView) -> str:
                 f" {k('unmerge')} takes a card out."
             )
         case Phase.GROUP:
-            return "Cards are revealed. The facilitator is grouping similar ones."
+            return (
+                "Cards are revealed. The facilitator is grouping similar ones."
+                f" {k('react')} reacts to a card."
+            )
         case Phase.DISCUSS if fac:
             return (
                 f"{k('discuss')} discusses the selected topic · {k('notes')} notes"
                 f" · {k('action-from-topic')} makes it an action item."
             )
         case Phase.DISCUSS:
-            return "Topics in order of votes; the one under discussion is marked ▶."
+            return (
+                "Topics in order of votes; the one under discussion is marked ▶."
+                f" {k('react')} reacts · {k('comment')} comments"
+                f" · {k('raise-hand')} raises your hand."
+            )
         case Phase.ACTIONS if fac:
             return (
                 "Each action needs an owner, a due date, a metric and a target."

@@ -112,7 +112,7 @@ RULES: dict[str, KeyRule] = {
     "delete_card": _rule(P.WRITE, P.GROUP, private=frozenset({P.WRITE})),
     "move_card": _rule(P.WRITE, P.GROUP, private=frozenset({P.WRITE})),
     "move_card_to": _rule(P.WRITE, P.GROUP, private=frozenset({P.WRITE})),
-    "mark_done": _rule(P.WRITE, P.VOTE),
+    "mark_done": _rule(),  # done in write and vote, ready in every other phase
     "group": _shared(P.GROUP, grouper=True),
     "cancel_group": _shared(
         P.GROUP, grouper=True, when=lambda _, b: b.grouping is not None, palette=False
@@ -149,6 +149,12 @@ RULES: dict[str, KeyRule] = {
     "mute": _shared(),
     "help": _shared(palette=False),
     "undo": _shared(when=_undoable),
+    # The live room (issue 16): hands, the ready check, reactions, comments.
+    "raise_hand": _rule(),
+    "hands": _shared(facilitator=True),
+    "ask_ready": _shared(facilitator=True),
+    "react": _rule(P.GROUP, P.VOTE, P.DISCUSS),
+    "comment": _rule(P.DISCUSS),
 }
 
 
@@ -220,7 +226,33 @@ BOARD_BINDINGS: list[BindingType] = [
     _b("u", "unmerge", "Take out", "unmerge"),
     _b("plus,v", "vote", "Vote", "vote", key_display="+"),
     _b("minus", "unvote", "Unvote", "unvote", key_display="-"),
-    _b("D", "mark_done", "I'm done", "mark-done"),
+    _b(
+        "D",
+        "mark_done",
+        "Done/ready",
+        "mark-done",
+        tooltip="Say you are done (write, vote) or ready (any other phase); again takes it back",
+    ),
+    # The live room (issue 16): hands, the ready check, reactions, comments.
+    _b("r", "react", "React", "react", tooltip="React to the selection: agree, love, idea, ?"),
+    _b("o", "comment", "Comment", "comment", tooltip="Comment on the selected topic"),
+    _b("h", "raise_hand", "Hand", "raise-hand", tooltip="Raise or lower your hand"),
+    _b(
+        "H",
+        "hands",
+        "Hands",
+        "hands-queue",
+        show=False,
+        tooltip="The raised hands in order: lower one or all",
+    ),
+    _b(
+        "C",
+        "ask_ready",
+        "Ask ready",
+        "ask-ready",
+        show=False,
+        tooltip="Ask everyone to confirm they are ready; again takes the request down",
+    ),
     _b("enter", "discuss", "Discuss this", "discuss", priority=True),
     _b("n", "notes", "Notes", "notes"),
     _b("A", "action_from_topic", "→ Action", "action-from-topic"),

@@ -28,9 +28,9 @@ from retro_tui.domain.views import BoardView
 from retro_tui.ui.board import keys
 from retro_tui.ui.board.hints import phase_hint
 from retro_tui.ui.board.panes import LATER_PANES, PANES, as_phase_pane
+from retro_tui.ui.board.room_actions import RoomActions
 from retro_tui.ui.board.state import Exporter
 from retro_tui.ui.ports import ProblemAdvisor
-from retro_tui.ui.screens.board_measures import MeasureActions
 from retro_tui.ui.widgets.card_list import CardList
 from retro_tui.ui.widgets.checkin_pane import CheckinPane
 from retro_tui.ui.widgets.columns import ColumnsBoard
@@ -54,7 +54,7 @@ def session_heading(view: BoardView) -> Text:
     return text
 
 
-class BoardScreen(MeasureActions):
+class BoardScreen(RoomActions):
     """Every phase of the retro for one person (facilitator or participant)."""
 
     BINDINGS: ClassVar[list[BindingType]] = keys.BOARD_BINDINGS

@@ -42,4 +42,6 @@ def _footer(item: BoardItem) -> str:
         parts.append("●" * item.my_votes)
     if item.total_votes is not None:
         parts.append(f"{item.total_votes} vote" + ("" if item.total_votes == 1 else "s"))
+    if item.reactions:
+        parts.append(item.reactions)
     return "  ".join(parts)

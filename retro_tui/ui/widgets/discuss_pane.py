@@ -10,9 +10,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Digits, Static
 
 from retro_tui.domain.phases import Phase
+from retro_tui.domain.room_views import comments_on
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import BoardItem, item_by_id, ranked_items
 from retro_tui.ui.widgets.phase_pane import PhasePane
+from retro_tui.ui.widgets.room_text import room_detail
 from retro_tui.ui.widgets.table_pane import KeyedTable
 
 
@@ -44,6 +46,7 @@ def detail_text(view: BoardView, item: BoardItem, *, headed: bool = True) -> Tex
     elif item.cards and "\n" in item.cards[0].text:
         text.append("\n")
         text.append(item.cards[0].text)
+    room_detail(text, session, item.id)
     notes = session.notes.get(item.id, "")
     text.append("\n\nNotes\n", style="bold underline")
     text.append(notes or "(none yet)", style="" if notes else "dim")
@@ -115,6 +118,8 @@ class DiscussPane(Horizontal, PhasePane):
             marker = "▶" if item.current else str(rank)
             style = "bold" if item.current else ""
             notes = " ✎" if view.session.notes.get(item.id) else ""
+            said = len(comments_on(view.session, item.id))
+            notes += f" · {said} comment" + ("" if said == 1 else "s") if said else ""
             title = Text(item_title(item), style=style) + Text(notes, style="dim")
             votes = "" if item.total_votes is None else str(item.total_votes)
             rows.append((item.id, [Text(marker, style=style), Text(votes, style=style), title]))

@@ -1,6 +1,8 @@
-"""Who is online, and during write and vote who has said they are done.
+"""Who is online, how many hands are up, and who has said they are ready (in write and
+vote: done), with the facilitator's call to confirm when there is one.
 
-Nothing here hints at who wrote what: names and done marks only, never card counts.
+Nothing here hints at who wrote what: names and ready marks only, never card counts;
+hands are a count, whose they are is the facilitator's queue (key H).
 """
 
 from __future__ import annotations
@@ -9,20 +11,15 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from retro_tui.domain.phases import Phase
+from retro_tui.domain.room_views import is_ready
 from retro_tui.domain.views import BoardView
-from retro_tui.ui.shaping import done_count, is_done
+from retro_tui.ui.board.keys import key_of
+from retro_tui.ui.widgets.room_text import room_line
 
 
 def presence_text(view: BoardView) -> Text:
     session = view.session
-    phase = session.phase
-    text = Text()
-    done, of = done_count(view)
-    if phase in (Phase.WRITE, Phase.VOTE) and of:
-        verb = "writing" if phase is Phase.WRITE else "voting"
-        text.append(f"{done} of {of} done {verb}", style="bold")
-        text.append("  ")
+    text = room_line(view, key_of("mark-done"))
     online = [p for p in session.participants if p.id in view.online]
     text.append(f"{len(online)} online: ", style="dim")
     for index, person in enumerate(online):
@@ -32,7 +29,7 @@ def presence_text(view: BoardView) -> Text:
         text.append(person.name, style=style)
         if person.is_facilitator:
             text.append(" (facilitator)", style="dim")
-        if is_done(person, phase):
+        if is_ready(session, person):
             text.append(" ✓", style="green")
     away = len(session.participants) - len(online)
     if away > 0:

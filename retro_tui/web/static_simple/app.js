@@ -162,6 +162,7 @@
     renderWho();
     const joined = Boolean(view.you) && me();
     $("join").hidden = Boolean(joined);
+    roomSection().hidden = !joined;
     if (!joined) {
       $("join-heading").textContent = "Join “" + s.title + "”";
       $("board").replaceChildren();
@@ -181,6 +182,7 @@
       buildPanel(s.phase);
     }
     updatePanel(s.phase);
+    updateRoom();
     if (focusKey) {
       const again = document.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
       if (again && document.activeElement !== again) again.focus();
@@ -443,9 +445,15 @@
         { class: "column", "aria-labelledby": "rev-" + column.key },
         h("h3", { id: "rev-" + column.key }, column.title),
         ...topics.map((topic) =>
-          h("div", { class: "topic" }, h("h4", {}, topic.title), h("ul", { class: "cards" }, ...s.cards.filter((c) => c.topic === topic.id).map(cardItem))),
+          h(
+            "div",
+            { class: "topic" },
+            h("h4", {}, topic.title),
+            reactionRow(topic.id, topic.title),
+            h("ul", { class: "cards" }, ...s.cards.filter((c) => c.topic === topic.id).map(cardItem)),
+          ),
         ),
-        h("ul", { class: "cards" }, ...lone.map(cardItem)),
+        h("ul", { class: "cards" }, ...lone.map((card) => withReactions(cardItem(card), card))),
       );
     });
     $("revealed").replaceChildren(...sections);
@@ -475,6 +483,7 @@
         { class: "target" },
         h("p", { class: "text" }, title),
         h("p", { class: "meta" }, "Your votes: " + count),
+        reactionRow(target, title),
         h(
           "div",
           { class: "row" },
@@ -492,6 +501,7 @@
     return [
       h("h2", {}, "Discuss"),
       h("section", { id: "current", "aria-labelledby": "current-heading", "aria-live": "polite" }),
+      commentForm(),
       h("h3", {}, "Topics by votes"),
       h("ol", { id: "ranked", class: "items" }),
       h("h3", {}, "Action items"),
@@ -510,6 +520,8 @@
           { class: target === s.current_topic ? "target -current" : "target", "aria-current": target === s.current_topic ? "true" : false },
           h("p", { class: "text" }, targetTitle(target)),
           h("p", { class: "meta" }, (total[target] || 0) + ((total[target] || 0) === 1 ? " vote" : " votes") + (target === s.current_topic ? " · being discussed" : "")),
+          reactionRow(target, targetTitle(target)),
+          commentList(target),
         ),
       ),
     );
@@ -519,6 +531,8 @@
       h("h3", { id: "current-heading" }, current ? "Now: " + targetTitle(current) : "No topic is being discussed yet."),
       current ? h("p", { class: "notes" }, notes || "No notes yet.") : null,
     );
+    $("comment-form").hidden = !current;
+    $("comment-label").textContent = current ? "Comment on “" + targetTitle(current) + "”" : "";
     updateActions();
   }
 
@@ -574,6 +588,173 @@
     const average = scores.length ? (scores.reduce((a, b) => a + b, 0) / scores.length).toFixed(1) : null;
     $("roti-summary").textContent = average ? scores.length + " rated · average " + average + " of 5" : "Nobody has rated yet.";
     updateActions();
+  }
+
+  // --- the live room: hands, the ready check, reactions, comments ------------------------
+  // Counts only: the hub sends who raised a hand to the facilitator of a named retro, and
+  // who reacted to nobody; a comment of an anonymous retro carries no author.
+  const REACTIONS = [
+    ["agree", "✓"],
+    ["love", "♥"],
+    ["idea", "✦"],
+    ["question", "?"],
+  ];
+
+  function roomSection() {
+    let room = $("room");
+    if (room) return room;
+    room = h(
+      "section",
+      { id: "room", "aria-label": "Hands and readiness", hidden: true },
+      h(
+        "div",
+        { class: "row" },
+        h("p", { id: "hands-count", "aria-live": "polite" }),
+        button("Raise my hand", "hand", toggleHand, { id: "hand", "aria-pressed": "false" }),
+      ),
+      h("p", { id: "ready-request", class: "request", role: "status" }),
+      h(
+        "div",
+        { class: "row", id: "ready-row" },
+        h("p", { id: "ready-count", "aria-live": "polite" }),
+        button("I'm ready", "ready", toggleReady, { id: "ready", "aria-pressed": "false" }),
+      ),
+      h(
+        "div",
+        { id: "room-facilitator", hidden: true },
+        h("h3", { id: "queue-heading" }, "Hands up, in order"),
+        h("ol", { id: "hand-queue", class: "items", "aria-labelledby": "queue-heading" }),
+        h(
+          "div",
+          { class: "row" },
+          button("Lower all hands", "lower-all", () => send({ name: "lower_all_hands" }), { id: "lower-all" }),
+          button("Ask everyone to confirm", "ask-ready", toggleAsk, { id: "ask-ready" }),
+        ),
+      ),
+    );
+    $("board").before(room);
+    return room;
+  }
+
+  const myHand = () => (session().hands || []).find((hand) => hand.participant === view.you);
+
+  function toggleHand() {
+    const up = !myHand();
+    send({ name: "raise_hand", raised: up }, (answer) => answer.t === "ack" && say(up ? "Your hand is up." : "Your hand is down."));
+  }
+
+  function readyCheck() {
+    const s = session();
+    const check = s.ready || {};
+    const topic = s.phase === "discuss" ? s.current_topic : null;
+    return check.phase === s.phase && (check.topic || null) === (topic || null) ? check : { people: [], requested: false };
+  }
+
+  function isReady(p) {
+    const phase = session().phase;
+    if (phase === "write") return p.done_writing;
+    if (phase === "vote") return p.done_voting;
+    return readyCheck().people.includes(p.id);
+  }
+
+  function toggleReady() {
+    send({ name: "set_ready", ready: !isReady(me()) });
+  }
+
+  function toggleAsk() {
+    send({ name: "ask_ready", ask: !readyCheck().requested });
+  }
+
+  function updateRoom() {
+    const s = session();
+    if (!me()) return;
+    const hands = s.hands || [];
+    $("hands-count").textContent = hands.length === 0 ? "No hands up." : hands.length === 1 ? "1 hand up." : hands.length + " hands up.";
+    const up = Boolean(myHand());
+    $("hand").textContent = up ? "Lower my hand" : "Raise my hand";
+    $("hand").setAttribute("aria-pressed", up ? "true" : "false");
+    const check = readyCheck();
+    $("ready-request").textContent = check.requested ? "The facilitator asks everyone: are you ready? Say so with “I'm ready”." : "";
+    $("ready-request").hidden = !check.requested;
+    // Write and vote show their own "done" line; every other phase the ready check.
+    const own = s.phase === "write" || s.phase === "vote";
+    $("ready-row").hidden = own;
+    const here = people();
+    $("ready-count").textContent = here.filter(isReady).length + " of " + here.length + " ready.";
+    const ready = isReady(me());
+    $("ready").textContent = ready ? "I'm not ready yet" : "I'm ready";
+    $("ready").setAttribute("aria-pressed", ready ? "true" : "false");
+    const chair = me().role === "facilitator";
+    $("room-facilitator").hidden = !chair;
+    if (!chair) return;
+    $("ask-ready").textContent = check.requested ? "Reset the ready check" : "Ask everyone to confirm";
+    $("lower-all").disabled = hands.length === 0;
+    $("hand-queue").replaceChildren(
+      ...hands.map((hand, i) => {
+        const who = hand.participant ? nameOf(hand.participant) : "";
+        const label = who ? who + (hand.raised_at ? " · since " + new Date(hand.raised_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "") : "Hand " + (i + 1);
+        return h(
+          "li",
+          {},
+          label + " ",
+          button("Lower", "lower-" + hand.id, () => send({ name: "lower_hand", hand: hand.id }), { "aria-label": "Lower " + (who ? who + "'s hand" : "hand " + (i + 1)) }),
+        );
+      }),
+    );
+  }
+
+  function reactionRow(target, title) {
+    const counts = {};
+    for (const [t, kind] of session().reactions || []) if (t === target) counts[kind] = (counts[kind] || 0) + 1;
+    return h(
+      "div",
+      { class: "row reactions", role: "group", "aria-label": "Reactions to: " + title.slice(0, 80) },
+      ...REACTIONS.map(([kind, symbol]) =>
+        button(symbol + " " + kind + " " + (counts[kind] || 0), "react-" + target + "-" + kind, () => send({ name: "react", target, kind }), {
+          "aria-label": kind + ", " + (counts[kind] || 0) + " so far. React or take yours back",
+        }),
+      ),
+    );
+  }
+
+  function withReactions(item, card) {
+    item.append(reactionRow(card.id, card.text));
+    return item;
+  }
+
+  function commentList(target) {
+    const said = (session().comments || []).filter((comment) => comment.target === target);
+    if (!said.length) return null;
+    return h(
+      "ul",
+      { class: "comments", "aria-label": "Comments" },
+      ...said.map((comment) => h("li", {}, comment.text, comment.author ? h("span", { class: "meta" }, " — " + (comment.author === view.you ? "you" : nameOf(comment.author))) : null)),
+    );
+  }
+
+  function commentForm() {
+    const text = h("input", { id: "comment-text", maxlength: 280, autocomplete: "off", "data-key": "comment-text" });
+    const form = h(
+      "form",
+      { id: "comment-form", hidden: true },
+      h("label", { for: "comment-text", id: "comment-label" }),
+      text,
+      h("button", { type: "submit", "data-key": "comment-add" }, "Add comment"),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const target = session().current_topic;
+      if (!target) return;
+      if (!text.value.trim()) return showStatus("Write a comment first.", "error");
+      const written = text.value;
+      send({ name: "add_comment", target, text: written }, (answer) => {
+        if (answer.t === "ack") {
+          if (text.value === written) text.value = "";
+          say("Your comment was added.");
+        }
+      });
+    });
+    return form;
   }
 
   // --- the timer counts down locally from the stored deadline -------------------------
