@@ -31,8 +31,8 @@ async def _replay(tmp_path: Path, anonymous: bool) -> tuple[Session, dict[str, A
     )
     fac = await launcher.open(created.id)
     hub = launcher.hub
-    assert hub is not None
-    people = {data["participants"][0]: fac}
+    assert hub is not None and isinstance(fac, LocalClient)
+    people: dict[str, LocalClient] = {data["participants"][0]: fac}
     for name in data["participants"][1:]:
         people[name] = client = LocalClient(hub, f"browser-{name}", Role.PARTICIPANT)
         await client.join(name)

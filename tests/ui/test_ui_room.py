@@ -4,6 +4,7 @@ and the react and comment dialogs typed in one burst like a lagging browser tab.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from retro_tui.domain import commands as c
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.room import ReactionKind
 from retro_tui.domain.room_views import counts_of
+from retro_tui.hub.hub import Hub
 from retro_tui.ui.app import RetroApp, make_app
 from retro_tui.ui.board import keys
 from retro_tui.ui.board.screen import BoardScreen
@@ -143,10 +145,14 @@ async def test_o_with_its_text_typed_in_one_burst_comments_literally(quiet_env: 
         texts = [*random_texts(12, seed=16), "rohDCH ro"]
         for count, typed in enumerate(texts, start=2):
             burst(app, "o" + typed + ENTER)
-            await wait_until(pilot, lambda n=count: len(hub.session.comments) >= n, typed)
+            await wait_until(pilot, _comments_at_least(hub, count), typed)
             await wait_until(pilot, lambda: app.key_gate.idle, "every key handled")
         assert [x.text for x in hub.session.comments[1:]] == texts
         assert hub.session.reactions == () and hub.session.hands == ()
+
+
+def _comments_at_least(hub: Hub, count: int) -> Callable[[], bool]:
+    return lambda: len(hub.session.comments) >= count
 
 
 def region(board: BoardScreen) -> str:
@@ -166,6 +172,7 @@ async def test_participants_get_no_queue_or_confirm_key_and_a_shared_screen_no_h
             assert board.check_action(action, ()) is True
             assert not keys.allowed(action, theirs)
         assert keys.allowed("raise_hand", theirs) and keys.allowed("mark_done", theirs)
+        assert board.view is not None
         shared = replace(board.view, presenting=True)
         assert not keys.allowed("raise_hand", shared)
         assert keys.allowed("hands", shared) and keys.allowed("ask_ready", shared)
