@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
+from retro_tui.domain.anonymity import reveal_order
 from retro_tui.domain.measures import half_up
 from retro_tui.domain.model import (
     ActionItem,
@@ -110,7 +111,8 @@ class _Notes:
         self.topics = {t.id: t for t in session.topics}
         self.show_votes = session.votes_revealed
         self.totals = session.totals() if self.show_votes else {}
-        self.visible_cards = [c for c in session.cards if not c.hidden]
+        # An anonymous retro's cards in the order every screen shows them (not as written).
+        self.visible_cards = [c for c in reveal_order(session, session.cards) if not c.hidden]
         self.hidden_count = len(session.cards) - len(self.visible_cards)
         self.topic_cards: dict[str, list[Card]] = {}
         order: dict[str, int] = {}
@@ -178,7 +180,7 @@ class _Notes:
             self.emit(f"- **Exported:** {self.now.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
 
     def checkin(self) -> None:
-        if self.anonymous:
+        if self.anonymous:  # words could name their person in notes kept for years
             return
         answered = [
             p

@@ -175,6 +175,14 @@ class ProblemLink:
 
 
 @dataclass(frozen=True)
+class CheckinAnswer:
+    """One check-in without its person: a word (may be "") and a mood (may be None)."""
+
+    word: str
+    mood: int | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     anonymous: bool = False
     votes_per_person: int = 5
@@ -216,6 +224,8 @@ class Session:
     data_step: bool = False  # the optional Data step (the team's numbers) is on
     numbers: tuple[TeamNumber, ...] = ()
     readiness: tuple[ReadinessCheck, ...] = ()
+    # Issue 16, part B (domain/anonymity.py): set only in a viewer's copy.
+    checkin_answers: tuple[CheckinAnswer, ...] = ()  # an anonymous retro's, without names
 
     # --- lookups -------------------------------------------------------------
     def participant(self, pid: str) -> Participant | None:

@@ -23,6 +23,7 @@ from retro_tui.domain.model import (
     ActionItem,
     ActionStatus,
     Card,
+    CheckinAnswer,
     Participant,
     PhaseRecord,
     Problem,
@@ -144,6 +145,7 @@ def session_to_dict(s: Session) -> Json:
         "problem_links": [[k.target, k.problem] for k in s.problem_links],
         "undoable": [undo_to_dict(u) for u in s.undoable],
         **numbers_to_dict(s),
+        **rhythm_to_dict(s),
     }
 
 
@@ -437,6 +439,7 @@ def session_from_dict(data: Any) -> Session:
             _undo_from(x, f"session.undoable[{i}]") for i, x in enumerate(r.items("undoable"))
         ),
         **numbers_from(r),
+        **rhythm_from(r),
     )
 
 
@@ -543,3 +546,23 @@ def numbers_from(r: _Reader) -> dict[str, Any]:
         )
     )
     return {"data_step": r.flag("data_step", False), "numbers": numbers, "readiness": readiness}
+
+
+# --- issue 16 part B: the room's rhythm (absent in files from before it) ------------------
+def answers_to_wire(s: Session) -> list[Json]:
+    return [{"word": a.word, "mood": a.mood} for a in s.checkin_answers]
+
+
+def rhythm_to_dict(s: Session) -> Json:
+    return {"checkin_answers": answers_to_wire(s)}
+
+
+def rhythm_from(r: _Reader) -> dict[str, Any]:
+    answers = tuple(
+        CheckinAnswer(word=a.text("word", ""), mood=a._get("mood", (int, type(None)), None))
+        for a in (
+            _Reader(x, f"session.checkin_answers[{i}]")
+            for i, x in enumerate(r.items("checkin_answers"))
+        )
+    )
+    return {"checkin_answers": answers}

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from retro_tui.domain.anonymity import reveal_order
 from retro_tui.domain.model import Card, Participant, Session
 from retro_tui.domain.serial import (
     MalformedSession,
+    answers_to_wire,
     session_from_dict,
     session_to_dict,
     undo_to_dict,
@@ -87,7 +89,15 @@ def view_from_wire(data: Any) -> BoardView:
 
 # What differs between two viewers' copies of one revision (see domain/views.py), plus the
 # revision itself, which alone never makes a view worth sending again.
-_PER_VIEWER = ("cards", "votes", "roti", "redacted_for", "revision", "undoable")
+_PER_VIEWER = (
+    "cards",
+    "votes",
+    "roti",
+    "redacted_for",
+    "revision",
+    "undoable",
+    "checkin_answers",
+)
 _EMPTIED: dict[str, Any] = {
     "cards": (),
     "participants": (),
@@ -151,10 +161,11 @@ class ViewEncoder:
         self._people_same = self._people_public is self._people_whole
         self._people_ids = [person.id for person in session.participants]
         fragments: dict[Card, str] = {}
-        self._own = self._encode_cards(stub, session.cards, fragments)
+        ordered = reveal_order(session, session.cards)  # as `view_for` orders every copy
+        self._own = self._encode_cards(stub, ordered, fragments)
         self._public = self._encode_cards(stub, public.cards, fragments)
         self._fragments = fragments  # only this revision's card versions stay cached
-        self._authors = [card.author for card in session.cards]
+        self._authors = [card.author for card in ordered]
         self._session = session
 
     @staticmethod
@@ -208,6 +219,7 @@ class ViewEncoder:
                 "roti": dict(mine.roti),
                 "redacted_for": mine.redacted_for,
                 "undoable": [undo_to_dict(record) for record in mine.undoable],
+                "checkin_answers": answers_to_wire(mine),
             }
         )
         if view.online is not self._online_set:  # the hub keeps one set until presence changes

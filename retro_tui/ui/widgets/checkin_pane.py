@@ -16,6 +16,8 @@ MOOD_FACES = {1: "●○○○○", 2: "●●○○○", 3: "●●●○○", 
 
 
 def checkin_table(view: BoardView) -> Table:
+    if view.session.settings.anonymous:
+        return anonymous_checkin_table(view)
     table = Table(box=None, padding=(0, 2), show_edge=False, expand=False)
     table.add_column("Who", style="bold")
     table.add_column("Word")
@@ -29,10 +31,29 @@ def checkin_table(view: BoardView) -> Table:
     return table
 
 
+def anonymous_checkin_table(view: BoardView) -> Table:
+    """Words and moods without names (domain/anonymity.py): the facilitator's seat gets
+    them all, sorted by word; anyone else sees only their own."""
+    table = Table(box=None, padding=(0, 2), show_edge=False, expand=False)
+    table.add_column("Word")
+    table.add_column("Mood")
+    if view.presenting:
+        return table
+    answers = [(a.word, a.mood) for a in view.session.checkin_answers]
+    me = view.me
+    if not answers and me is not None and (me.checkin_word or me.mood is not None):
+        answers = [(me.checkin_word, me.mood)]
+    for word, mood in answers:
+        table.add_row(Text(word or "–"), Text(MOOD_FACES.get(mood or 0, "–")))
+    return table
+
+
 def checkin_summary(view: BoardView) -> Text:
     people = view.session.participants
     done = sum(1 for p in people if p.checkin_word or p.mood)
     moods = [p.mood for p in people if p.mood]
+    if view.session.settings.anonymous:
+        moods = [a.mood for a in view.session.checkin_answers if a.mood]
     text = Text.assemble((f"{done} of {len(people)} checked in", "bold"))
     if moods and view.is_facilitator:
         text.append(f" · average mood {sum(moods) / len(moods):.1f}", style="dim")

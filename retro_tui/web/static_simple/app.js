@@ -280,9 +280,14 @@
     const everyone = session().participants;
     const answered = everyone.filter((p) => p.checkin_word || p.mood);
     const readable = answered.filter((p) => p.checkin_word !== CHECKED_IN);
-    const rows = readable.map((p) =>
-      h("li", {}, h("strong", {}, p.id === view.you ? "You" : p.name), ": " + (p.checkin_word || "—") + (p.mood ? " · mood " + p.mood + " of 5" : "")),
-    );
+    const said = (word, mood) => (word || "—") + (mood ? " · mood " + mood + " of 5" : "");
+    // An anonymous retro: words and moods without names, in the hub's order (by word).
+    const anonymous = session().settings.anonymous;
+    const rows = anonymous
+      ? (session().checkin_answers || []).map((a) => h("li", {}, said(a.word, a.mood)))
+      : readable.map((p) => h("li", {}, h("strong", {}, p.id === view.you ? "You" : p.name), ": " + said(p.checkin_word, p.mood)));
+    const own = anonymous && !rows.length ? readable.filter((p) => p.id === view.you) : [];
+    if (own.length) rows.push(h("li", {}, h("strong", {}, "You"), ": " + said(own[0].checkin_word, own[0].mood)));
     $("checkin-count").textContent = answered.length + " of " + everyone.length + " checked in.";
     $("checkins").replaceChildren(...rows);
   }
