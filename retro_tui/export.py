@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
+from retro_tui.domain import parking
 from retro_tui.domain.anonymity import reveal_order
 from retro_tui.domain.measures import half_up
 from retro_tui.domain.model import (
@@ -325,6 +326,25 @@ class _Notes:
             line += f" **not SMART: missing {', '.join(action.missing)}**"
         return f"- {box} {line}"
 
+    def parked_before(self) -> None:
+        """Last retro's parking lot, as this retro's review left it."""
+        if not self.s.parked_before:
+            return
+        self.heading(2, "Last retro's parking lot")
+        for item in self.s.parked_before:
+            state = "Dealt with" if item.settled else "Still parked"
+            where = f" (parked {escape_inline(item.raised_on)})" if item.raised_on else ""
+            self.emit(f"- **{state}:** {escape_inline(item.text)}{where}")
+
+    def parking_lot(self) -> None:
+        """What this retro set aside for later; it comes back at the team's next review."""
+        items = parking.current(self.s)
+        if not items:
+            return
+        self.heading(2, "Parking lot")
+        for item in items:
+            self.emit(f"- {escape_inline(item.text) or chr(0x2026)}")
+
     def roti(self) -> None:
         s = self.s
         if not s.roti and s.phase is not Phase.CLOSE:
@@ -376,10 +396,12 @@ class _Notes:
         self.checkin()
         self.section(data_section(self.s))
         self.review()
+        self.parked_before()
         self.board()
         self.discussion()
         self.known_problems()
         self.actions()
+        self.parking_lot()
         self.roti()
         self.timing()
         return "\n".join(self.out).rstrip("\n") + "\n"

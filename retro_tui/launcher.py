@@ -16,7 +16,7 @@ from pathlib import Path
 from retro_tui.advisor import FolderAdvisor
 from retro_tui.client import HubClient, LocalClient
 from retro_tui.clock import Clock, utc_now
-from retro_tui.domain import rules
+from retro_tui.domain import parking, rules
 from retro_tui.domain.model import ActionItem, ActionStatus, ReviewDecision, Role, Session
 from retro_tui.export import default_export_name, session_markdown
 from retro_tui.hub.hub import Hub
@@ -96,6 +96,7 @@ class LocalLauncher:
             previous_actions=open_actions_of(previous),
             anonymous=anonymous,
             previous_numbers=previous.numbers if previous is not None else (),
+            previous_parked=parking.carried(previous),
         )
         self.store.create(session)
         return session

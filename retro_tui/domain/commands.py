@@ -394,3 +394,14 @@ def _shape(cls: type[Command]) -> tuple[dict[str, Any], frozenset[str]]:
 @dataclass(frozen=True)
 class Undo(Command):
     record: str = ""  # an undo record's id; "" means your latest
+
+
+# --- issue 16, part B: the room's rhythm (domain/rhythm_rules.py) ------------------------
+@command("park")
+@dataclass(frozen=True)
+class Park(Command):
+    """Park a card or topic (or, at the review, keep last retro's item open); `parked`
+    False takes it out of the lot (at the review: it has been dealt with)."""
+
+    target: str = ""
+    parked: bool = True

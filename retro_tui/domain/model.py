@@ -183,6 +183,17 @@ class CheckinAnswer:
 
 
 @dataclass(frozen=True)
+class ParkedItem:
+    """A card or topic set aside for later: its text, never its author."""
+
+    id: str  # the card or topic; "<id>~<session id>" once carried to a later retro
+    text: str
+    raised_on: str = ""  # ISO date of the retro that parked it
+    raised_in: str = ""  # that retro's title
+    settled: bool = False  # dealt with at a later retro's review
+
+
+@dataclass(frozen=True)
 class Settings:
     anonymous: bool = False
     votes_per_person: int = 5
@@ -226,6 +237,9 @@ class Session:
     readiness: tuple[ReadinessCheck, ...] = ()
     # Issue 16, part B (domain/anonymity.py): set only in a viewer's copy.
     checkin_answers: tuple[CheckinAnswer, ...] = ()  # an anonymous retro's, without names
+    # The parking lot (domain/parking.py): this retro's, and last retro's for the review.
+    parked: tuple[ParkedItem, ...] = ()
+    parked_before: tuple[ParkedItem, ...] = ()
 
     # --- lookups -------------------------------------------------------------
     def participant(self, pid: str) -> Participant | None:

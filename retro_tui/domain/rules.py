@@ -23,6 +23,7 @@ from retro_tui.domain.model import (
     ActionItem,
     ActionStatus,
     Card,
+    ParkedItem,
     Participant,
     PhaseRecord,
     ReviewDecision,
@@ -65,6 +66,7 @@ def new_session(
     previous_actions: tuple[ActionItem, ...] = (),
     anonymous: bool = False,
     previous_numbers: tuple[TeamNumber, ...] = (),
+    previous_parked: tuple[ParkedItem, ...] = (),
 ) -> Session:
     """A fresh session in check-in, with last retro's open actions waiting for review and
     last retro's numbers waiting for this retro's values."""
@@ -94,6 +96,7 @@ def new_session(
         numbers=opening.numbers,
         readiness=opening.readiness,
         data_step=opening.data_step,
+        parked_before=previous_parked,
     )
 
 
@@ -817,3 +820,4 @@ def _roti(session: Session, actor: Participant, cmd: c.Roti, now: datetime) -> S
 
 # Measured actions, the team's numbers and readiness: their handlers register themselves.
 from retro_tui.domain import measure_rules as _measure_rules  # noqa: E402, F401
+from retro_tui.domain import rhythm_rules as _rhythm_rules  # noqa: E402, F401

@@ -24,6 +24,7 @@ from retro_tui.domain.model import (
     ActionStatus,
     Card,
     CheckinAnswer,
+    ParkedItem,
     Participant,
     PhaseRecord,
     Problem,
@@ -553,8 +554,38 @@ def answers_to_wire(s: Session) -> list[Json]:
     return [{"word": a.word, "mood": a.mood} for a in s.checkin_answers]
 
 
+def _parked_to_dict(items: tuple[ParkedItem, ...]) -> list[Json]:
+    return [
+        {
+            "id": p.id,
+            "text": p.text,
+            "raised_on": p.raised_on,
+            "raised_in": p.raised_in,
+            "settled": p.settled,
+        }
+        for p in items
+    ]
+
+
+def _parked_from(r: _Reader, key: str) -> tuple[ParkedItem, ...]:
+    return tuple(
+        ParkedItem(
+            id=p.ident("id"),
+            text=p.text("text"),
+            raised_on=p.text("raised_on", ""),
+            raised_in=p.text("raised_in", ""),
+            settled=p.flag("settled", False),
+        )
+        for p in (_Reader(x, f"session.{key}[{i}]") for i, x in enumerate(r.items(key)))
+    )
+
+
 def rhythm_to_dict(s: Session) -> Json:
-    return {"checkin_answers": answers_to_wire(s)}
+    return {
+        "checkin_answers": answers_to_wire(s),
+        "parked": _parked_to_dict(s.parked),
+        "parked_before": _parked_to_dict(s.parked_before),
+    }
 
 
 def rhythm_from(r: _Reader) -> dict[str, Any]:
@@ -565,4 +596,8 @@ def rhythm_from(r: _Reader) -> dict[str, Any]:
             for i, x in enumerate(r.items("checkin_answers"))
         )
     )
-    return {"checkin_answers": answers}
+    return {
+        "checkin_answers": answers,
+        "parked": _parked_from(r, "parked"),
+        "parked_before": _parked_from(r, "parked_before"),
+    }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from retro_tui.domain import parking
 from retro_tui.domain.anonymity import reveal_order, timeless, unnamed_checkins
 from retro_tui.domain.model import Card, CheckinAnswer, Participant, Session, Vote
 from retro_tui.domain.undo import for_viewer
@@ -69,11 +70,12 @@ def view_for(session: Session, viewer: str | None) -> Session:
         # to writing after linking it).
         problem_links=links,
         undoable=for_viewer(session, viewer),
-        checkin_answers=_answers_for(session, viewer),
+        checkin_answers=checkin_answers_for(session, viewer),
+        parked=parking.current(session),  # the same for every viewer
     )
 
 
-def _answers_for(session: Session, viewer: str | None) -> tuple[CheckinAnswer, ...]:
+def checkin_answers_for(session: Session, viewer: str | None) -> tuple[CheckinAnswer, ...]:
     """An anonymous retro's check-ins for the facilitator's own seat: words and moods
     without names (domain/anonymity.py); nobody else reads them, as in a named retro."""
     reader = session.participant(viewer) if viewer else None

@@ -24,7 +24,13 @@ from retro_tui.domain.serial import (
     undo_to_dict,
 )
 from retro_tui.domain.text import make_visible
-from retro_tui.domain.views import BoardView, reads_every_checkin, redact_seats, view_for
+from retro_tui.domain.views import (
+    BoardView,
+    checkin_answers_for,
+    reads_every_checkin,
+    redact_seats,
+    view_for,
+)
 
 MAX_LINE = 256 * 1024  # a client line; views from the hub may be larger
 MAX_VIEW_LINE = 64 * 1024 * 1024
@@ -219,7 +225,10 @@ class ViewEncoder:
                 "roti": dict(mine.roti),
                 "redacted_for": mine.redacted_for,
                 "undoable": [undo_to_dict(record) for record in mine.undoable],
-                "checkin_answers": answers_to_wire(mine),
+                # From the whole session: the stub has no people to answer.
+                "checkin_answers": answers_to_wire(
+                    mine.with_changes(checkin_answers=checkin_answers_for(session, viewer))
+                ),
             }
         )
         if view.online is not self._online_set:  # the hub keeps one set until presence changes

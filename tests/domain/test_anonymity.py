@@ -149,3 +149,12 @@ def test_the_facilitator_s_check_in_table_names_nobody_in_an_anonymous_retro() -
     drawn = console.export_text()
     assert drawn.index("apple") < drawn.index("mango") < drawn.index("zebra")
     assert "P1" not in drawn and "P2" not in drawn and "P3" not in drawn
+
+
+def test_the_facilitator_s_view_line_carries_the_unnamed_check_ins() -> None:
+    from retro_tui.domain.views import BoardView
+
+    r = checked_in(anonymous=True)
+    line, _ = ViewEncoder().encode(r.session, r.fac, lambda s: BoardView(view_for(s, r.fac), r.fac))
+    sent = view_from_wire(decode(line)["view"]).session
+    assert [a.word for a in sent.checkin_answers] == ["apple", "mango", "zebra"]

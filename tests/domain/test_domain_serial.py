@@ -332,6 +332,9 @@ SAMPLES: list[c.Command] = [
     c.DeleteNumber(number="Open rate"),
     c.SetReadiness(index=2, ready=True),
     c.SetReadiness(index=0),
+    # Issue 16, part B.
+    c.Park(target="t3"),
+    c.Park(target="c4~s1", parked=False),
 ]
 
 

@@ -16,6 +16,7 @@ from textual import work
 from textual.widgets import ContentSwitcher
 
 from retro_tui.domain import commands as c
+from retro_tui.domain import parking
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Card
 from retro_tui.domain.phases import Phase
@@ -552,6 +553,27 @@ class BoardActions(BoardState):
         from retro_tui.ui.screens.people import PeopleDialog
 
         self.app.push_screen(PeopleDialog(lambda: self.view, self.send))
+
+    # --- the parking lot (issue 16, part B) ------------------------------------------------
+    def action_park(self) -> None:
+        """Park or unpark the selection; at the review, mark last retro's parked item
+        dealt with (or parked again)."""
+        if self.view is None:
+            return
+        session = self.view.session
+        if session.phase is Phase.REVIEW:
+            key = self._table_key(ReviewPane)
+            item = next((p for p in session.parked_before if p.id == key), None)
+            if key is not None and item is None:
+                self.notify("Select an item of last retro's parking lot.", severity="warning")
+            if item is not None:
+                self.send_soon(c.Park(target=item.id, parked=item.settled))
+            return
+        target = self.selected_target()
+        if target is None:
+            self.notify("Select a card or topic first.", severity="warning")
+            return
+        self.send_soon(c.Park(target=target, parked=not parking.is_parked(session, target)))
 
     def visible_pane(self) -> str | None:
         return self.query_one(ContentSwitcher).current

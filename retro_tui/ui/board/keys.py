@@ -149,6 +149,8 @@ RULES: dict[str, KeyRule] = {
     "mute": _shared(),
     "help": _shared(palette=False),
     "undo": _shared(when=_undoable),
+    # Issue 16, part B: the parking lot (domain/parking.py).
+    "park": _shared(P.REVIEW, P.GROUP, P.VOTE, P.DISCUSS, facilitator=True),
 }
 
 
@@ -352,6 +354,14 @@ BOARD_BINDINGS: list[BindingType] = [
         "Was not",
         "readiness-no",
         tooltip="The selected check was not true before the work started",
+    ),
+    # Issue 16, part B.
+    _b(
+        "p",
+        "park",
+        "Park",
+        "park",
+        tooltip="Park the selected card or topic for later, or take it out of the parking lot",
     ),
     # Last in the footer: shown when the phase's own keys leave room (always on a
     # presenting board, which hides the keys for one's own cards).

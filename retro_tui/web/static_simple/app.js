@@ -181,6 +181,7 @@
       buildPanel(s.phase);
     }
     updatePanel(s.phase);
+    renderParking(s);
     if (focusKey) {
       const again = document.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
       if (again && document.activeElement !== again) again.focus();
@@ -197,6 +198,23 @@
       ),
     );
     $("phases").replaceChildren(...items);
+  }
+
+  // The parking lot (issue 16): what the facilitator set aside, on every phase's page.
+  function renderParking(s) {
+    const items = s.parked || [];
+    let section = $("parking");
+    if (!items.length) {
+      if (section) section.remove();
+      return;
+    }
+    if (!section) {
+      section = h("section", { id: "parking", "aria-labelledby": "parking-heading" },
+        h("h2", { id: "parking-heading" }), h("ul", { id: "parking-list", class: "items" }));
+      $("board").append(section);
+    }
+    $("parking-heading").textContent = "Parking lot (" + items.length + ")";
+    $("parking-list").replaceChildren(...items.map((item) => h("li", {}, item.text || "…")));
   }
 
   function renderWho() {
@@ -296,6 +314,10 @@
     const rows = session().review.map((item) =>
       h("li", {}, item.action.text, h("span", { class: "meta" }, " · " + item.decision)),
     );
+    for (const item of session().parked_before || []) {
+      const state = item.settled ? "dealt with" : "parked last time";
+      rows.push(h("li", {}, item.text, h("span", { class: "meta" }, " · " + state)));
+    }
     $("review-list").replaceChildren(...(rows.length ? rows : [h("li", {}, "No open actions from the last retro.")]));
   }
 

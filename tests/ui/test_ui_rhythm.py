@@ -1,0 +1,56 @@
+"""The room's rhythm on the board (issue 16, part B): each key pressed with Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from retro_tui.domain import commands as c
+from retro_tui.domain.phases import Phase
+from retro_tui.ui.app import make_app
+from tests.support.clock import FakeClock
+from tests.support.ui import (
+    FIXED_NOW,
+    join_participant,
+    make_launcher,
+    open_board,
+    screen_text,
+    wait_until,
+)
+
+
+async def test_p_parks_the_selected_card_and_the_next_retro_reviews_it(quiet_env: Path) -> None:
+    clock = FakeClock(FIXED_NOW)
+    launcher = make_launcher(quiet_env, clock)
+    session = launcher.create_session(format_key="went-well", title="Sprint 6", team="Web")
+    app = make_app(launcher=launcher, session_id=session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board, hub = await open_board(pilot)
+        maya = await join_participant(hub, "Maya")
+        await board.client.send(c.GoToPhase(phase="write"))
+        await maya.send(c.AddCard(column="to-improve", text="Pricing page confuses people"))
+        await board.client.send(c.NextPhase())
+        await wait_until(pilot, lambda: board.selected_target() is not None, "a selection")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: len(hub.session.parked) == 1, "a parked card")
+        await wait_until(pilot, lambda: "Parked (1)" in screen_text(app), "the parking line")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: hub.session.parked == (), "the card unparked")
+        await wait_until(pilot, lambda: "Parked (1)" not in screen_text(app), "line gone")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: len(hub.session.parked) == 1, "parked again")
+    await launcher.close()
+
+    clock.advance(14 * 24 * 3600)
+    launcher = make_launcher(quiet_env, clock)
+    nxt = launcher.create_session(format_key="went-well", title="Sprint 7", team="Web")
+    assert [p.text for p in nxt.parked_before] == ["Pricing page confuses people"]
+    app = make_app(launcher=launcher, session_id=nxt.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _board, hub = await open_board(pilot)
+        await pilot.press("greater_than_sign")
+        await wait_until(pilot, lambda: hub.session.phase is Phase.REVIEW, "review")
+        await wait_until(pilot, lambda: "Pricing page" in screen_text(app), "the parked item")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: hub.session.parked_before[0].settled, "dealt with")
+        await wait_until(pilot, lambda: "dealt with" in screen_text(app), "shown dealt with")
+    await launcher.close()
