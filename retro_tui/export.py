@@ -176,6 +176,8 @@ class _Notes:
                 for p in people
             )
             self.emit(f"- **Participants ({len(people)}):** {names or 'none'}")
+        if s.icebreaker:
+            self.emit(f"- **Check-in question:** {escape_inline(s.icebreaker)}")
         self.emit(f"- **Phase reached:** {s.phase.label}")
         if self.now is not None:
             self.emit(f"- **Exported:** {self.now.astimezone(UTC):%Y-%m-%d %H:%M} UTC")

@@ -766,6 +766,18 @@ class SessionStore:
                 continue
         return None
 
+    def team_sessions(self, team: str) -> tuple[Session, ...]:
+        """Every readable session of `team`, newest first (a broken file is skipped: the
+        picker names it). The check-in questions a team was asked come from these."""
+        key = name_key(team.strip())
+        found: tuple[Session, ...] = ()
+        for summary in self.list().sessions:
+            if name_key(summary.team.strip()) != key:
+                continue
+            with contextlib.suppress(StoreError):
+                found = (*found, self._read_only(summary.path))
+        return found
+
     # --- names ------------------------------------------------------------------------------
     def resolve(self, name_or_prefix: str) -> str:
         """The id a user means: the exact id, else a unique prefix, else a unique part."""

@@ -103,12 +103,15 @@ def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: b
     launcher = ctx.launcher()
     try:
         fmt = launcher.catalog.get(theme)
-        return launcher.create_session(
+        session = launcher.create_session(
             format_key=theme,
             title=title or f"{fmt.name} retro {date.today().isoformat()}",
             team=team,
             anonymous=anonymous,
         )
+        for problem in launcher.bank_errors:  # the shipped questions were used instead
+            click.echo(f"Warning: check-in questions: {problem}", err=True)
+        return session
     except UnknownFormat as error:
         fail(error)
     except (Refused, StoreError) as error:

@@ -405,3 +405,9 @@ class Park(Command):
 
     target: str = ""
     parked: bool = True
+
+
+@command("skip_icebreaker")
+@dataclass(frozen=True)
+class SkipIcebreaker(Command):
+    """Another check-in question in place of this one."""

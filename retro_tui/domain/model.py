@@ -240,6 +240,9 @@ class Session:
     # The parking lot (domain/parking.py): this retro's, and last retro's for the review.
     parked: tuple[ParkedItem, ...] = ()
     parked_before: tuple[ParkedItem, ...] = ()
+    # The check-in question (domain/icebreakers.py) and the ones ready for a skip.
+    icebreaker: str = ""
+    icebreakers_next: tuple[str, ...] = ()
 
     # --- lookups -------------------------------------------------------------
     def participant(self, pid: str) -> Participant | None:

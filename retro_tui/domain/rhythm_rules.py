@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from retro_tui.domain import commands as c
-from retro_tui.domain import parking
+from retro_tui.domain import icebreakers, parking
 from retro_tui.domain.model import Participant, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.rules import _facilitator_only, _handles, _in_phase
@@ -26,3 +26,12 @@ def _park(session: Session, actor: Participant, cmd: c.Park, now: datetime) -> S
     if cmd.parked:
         return parking.park(session, cmd.target)
     return parking.unpark(session, cmd.target)
+
+
+@_handles(c.SkipIcebreaker)
+def _skip_icebreaker(
+    session: Session, actor: Participant, cmd: c.SkipIcebreaker, now: datetime
+) -> Session:
+    _facilitator_only(actor, "change the check-in question")
+    _in_phase(session, "change the check-in question", Phase.CHECKIN)
+    return icebreakers.skip(session)

@@ -67,6 +67,7 @@ def new_session(
     anonymous: bool = False,
     previous_numbers: tuple[TeamNumber, ...] = (),
     previous_parked: tuple[ParkedItem, ...] = (),
+    icebreaker: tuple[str, tuple[str, ...]] = ("", ()),
 ) -> Session:
     """A fresh session in check-in, with last retro's open actions waiting for review and
     last retro's numbers waiting for this retro's values."""
@@ -97,6 +98,8 @@ def new_session(
         readiness=opening.readiness,
         data_step=opening.data_step,
         parked_before=previous_parked,
+        icebreaker=icebreaker[0],
+        icebreakers_next=icebreaker[1],
     )
 
 

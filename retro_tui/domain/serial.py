@@ -585,6 +585,8 @@ def rhythm_to_dict(s: Session) -> Json:
         "checkin_answers": answers_to_wire(s),
         "parked": _parked_to_dict(s.parked),
         "parked_before": _parked_to_dict(s.parked_before),
+        "icebreaker": s.icebreaker,
+        "icebreakers_next": list(s.icebreakers_next),
     }
 
 
@@ -600,4 +602,13 @@ def rhythm_from(r: _Reader) -> dict[str, Any]:
         "checkin_answers": answers,
         "parked": _parked_from(r, "parked"),
         "parked_before": _parked_from(r, "parked_before"),
+        "icebreaker": r.text("icebreaker", ""),
+        "icebreakers_next": tuple(
+            make_visible(q, multiline=False) if isinstance(q, str) else _not_text(i)
+            for i, q in enumerate(r.items("icebreakers_next"))
+        ),
     }
+
+
+def _not_text(index: int) -> str:
+    raise MalformedSession(f"session.icebreakers_next[{index}]: expected text")

@@ -335,6 +335,7 @@ SAMPLES: list[c.Command] = [
     # Issue 16, part B.
     c.Park(target="t3"),
     c.Park(target="c4~s1", parked=False),
+    c.SkipIcebreaker(),
 ]
 
 

@@ -54,3 +54,28 @@ async def test_p_parks_the_selected_card_and_the_next_retro_reviews_it(quiet_env
         await wait_until(pilot, lambda: hub.session.parked_before[0].settled, "dealt with")
         await wait_until(pilot, lambda: "dealt with" in screen_text(app), "shown dealt with")
     await launcher.close()
+
+
+async def test_a_team_meets_every_question_once_and_i_skips_to_another(
+    quiet_env: Path,
+) -> None:
+    from retro_tui.icebreaker_bank import load_bank
+
+    launcher = make_launcher(quiet_env)
+    bank = load_bank().questions
+    asked = [
+        launcher.create_session(format_key="went-well", title=f"Sprint {n}", team="Web").icebreaker
+        for n in range(len(bank) + 1)
+    ]
+    assert sorted(asked[: len(bank)]) == sorted(bank)  # read back from the team's files
+    assert asked[-1] in bank
+    other = launcher.create_session(format_key="went-well", title="Kick-off", team="Ops")
+    app = make_app(launcher=launcher, session_id=other.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _board, hub = await open_board(pilot)
+        first = hub.session.icebreaker
+        await wait_until(pilot, lambda: first[:30] in screen_text(app), "the question")
+        await pilot.press("i")
+        await wait_until(pilot, lambda: hub.session.icebreaker != first, "another question")
+        await wait_until(pilot, lambda: hub.session.icebreaker[:30] in screen_text(app), "it shown")
+    await launcher.close()

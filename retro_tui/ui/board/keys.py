@@ -151,6 +151,9 @@ RULES: dict[str, KeyRule] = {
     "undo": _shared(when=_undoable),
     # Issue 16, part B: the parking lot (domain/parking.py).
     "park": _shared(P.REVIEW, P.GROUP, P.VOTE, P.DISCUSS, facilitator=True),
+    "skip_icebreaker": _shared(
+        P.CHECKIN, facilitator=True, when=lambda v, _: bool(v.session.icebreakers_next)
+    ),
 }
 
 
@@ -362,6 +365,13 @@ BOARD_BINDINGS: list[BindingType] = [
         "Park",
         "park",
         tooltip="Park the selected card or topic for later, or take it out of the parking lot",
+    ),
+    _b(
+        "i",
+        "skip_icebreaker",
+        "Other question",
+        "skip-icebreaker",
+        tooltip="Ask another check-in question from the bank instead of this one",
     ),
     # Last in the footer: shown when the phase's own keys leave room (always on a
     # presenting board, which hides the keys for one's own cards).

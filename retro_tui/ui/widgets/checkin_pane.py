@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.widgets.phase_pane import PhasePane
+from retro_tui.ui.widgets.quiet import set_text
 
 MOOD_FACES = {1: "●○○○○", 2: "●●○○○", 3: "●●●○○", 4: "●●●●○", 5: "●●●●●"}
 
@@ -48,6 +49,15 @@ def anonymous_checkin_table(view: BoardView) -> Table:
     return table
 
 
+def checkin_intro(view: BoardView | None) -> Text:
+    """The team's check-in question (domain/icebreakers.py), then how to answer."""
+    question = view.session.icebreaker if view is not None else ""
+    how = "Press c to give one word and a mood from 1 to 5."
+    if not question:
+        return Text(f"How do you arrive today? {how}")
+    return Text.assemble((question, "bold"), f"\nAnswer in one word, with a mood. {how}")
+
+
 def checkin_summary(view: BoardView) -> Text:
     people = view.session.participants
     done = sum(1 for p in people if p.checkin_word or p.mood)
@@ -65,20 +75,19 @@ def checkin_summary(view: BoardView) -> Text:
 class CheckinPane(VerticalScroll, PhasePane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._intro = Static(checkin_intro(None), id="checkin-intro", classes="pane-intro")
         self._summary = Static(id="checkin-summary")
         self._list = Static(id="checkin-list")
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            Text("How do you arrive today? Press c to give one word and a mood from 1 to 5."),
-            classes="pane-intro",
-        )
+        yield self._intro
         yield self._summary
         yield self._list
 
     def watch_view(self, view: BoardView | None) -> None:
         if view is None or not self.is_mounted:
             return
+        set_text(self._intro, checkin_intro(view))
         self._summary.update(checkin_summary(view))
         self._list.update(checkin_table(view))
 

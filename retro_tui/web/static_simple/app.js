@@ -290,7 +290,7 @@
         if (answer.t === "ack") showStatus("You checked in.", "ok");
       });
     });
-    return [h("h2", {}, "Check-in"), form, h("h3", {}, "Check-ins"), h("p", { id: "checkin-count" }), h("ul", { id: "checkins", class: "items" })];
+    return [h("h2", {}, "Check-in"), h("p", { id: "icebreaker", class: "question" }), form, h("h3", {}, "Check-ins"), h("p", { id: "checkin-count" }), h("ul", { id: "checkins", class: "items" })];
   }
 
   function updateCheckin() {
@@ -306,6 +306,7 @@
       : readable.map((p) => h("li", {}, h("strong", {}, p.id === view.you ? "You" : p.name), ": " + said(p.checkin_word, p.mood)));
     const own = anonymous && !rows.length ? readable.filter((p) => p.id === view.you) : [];
     if (own.length) rows.push(h("li", {}, h("strong", {}, "You"), ": " + said(own[0].checkin_word, own[0].mood)));
+    $("icebreaker").textContent = session().icebreaker || "How do you arrive today?";
     $("checkin-count").textContent = answered.length + " of " + everyone.length + " checked in.";
     $("checkins").replaceChildren(...rows);
   }
