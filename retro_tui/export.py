@@ -24,6 +24,7 @@ from retro_tui.domain.model import (
     Session,
 )
 from retro_tui.domain.phases import Phase, phases_of
+from retro_tui.domain.prewrite import early_record
 from retro_tui.domain.problems import linked
 from retro_tui.domain.text import make_visible
 from retro_tui.domain.views import CHECKED_IN
@@ -368,7 +369,10 @@ class _Notes:
         s = self.s
         actual: dict[Phase, float] = {}
         running: set[Phase] = set()
+        early = early_record(s)  # writing before the meeting is not meeting time
         for record in s.phase_log:
+            if record is early:
+                continue
             end = record.ended_at or self.now
             if end is None:
                 running.add(record.phase)

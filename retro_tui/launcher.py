@@ -84,7 +84,13 @@ class LocalLauncher:
         return self.store.list()
 
     def create_session(
-        self, *, format_key: str, title: str, team: str = DEFAULT_TEAM, anonymous: bool = False
+        self,
+        *,
+        format_key: str,
+        title: str,
+        team: str = DEFAULT_TEAM,
+        anonymous: bool = False,
+        open_early: bool = False,
     ) -> Session:
         """Write a new session file; raises UnknownFormat, Refused or a StoreError."""
         fmt = self.catalog.get(format_key)
@@ -102,6 +108,7 @@ class LocalLauncher:
             previous_numbers=previous.numbers if previous is not None else (),
             previous_parked=parking.carried(previous),
             icebreaker=self._icebreaker(team.strip() or DEFAULT_TEAM, session_id),
+            open_early=open_early,
         )
         self.store.create(session)
         return session

@@ -411,3 +411,9 @@ class Park(Command):
 @dataclass(frozen=True)
 class SkipIcebreaker(Command):
     """Another check-in question in place of this one."""
+
+
+@command("open_early")
+@dataclass(frozen=True)
+class OpenEarly(Command):
+    """Open the Write phase before the meeting, with no timer running."""

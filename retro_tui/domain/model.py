@@ -243,6 +243,7 @@ class Session:
     # The check-in question (domain/icebreakers.py) and the ones ready for a skip.
     icebreaker: str = ""
     icebreakers_next: tuple[str, ...] = ()
+    opened_early: bool = False  # Write was opened before the meeting (domain/prewrite.py)
 
     # --- lookups -------------------------------------------------------------
     def participant(self, pid: str) -> Participant | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from retro_tui.domain import commands as c
-from retro_tui.domain import icebreakers, parking
+from retro_tui.domain import icebreakers, parking, prewrite
 from retro_tui.domain.model import Participant, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.rules import _facilitator_only, _handles, _in_phase
@@ -35,3 +35,9 @@ def _skip_icebreaker(
     _facilitator_only(actor, "change the check-in question")
     _in_phase(session, "change the check-in question", Phase.CHECKIN)
     return icebreakers.skip(session)
+
+
+@_handles(c.OpenEarly)
+def _open_early(session: Session, actor: Participant, cmd: c.OpenEarly, now: datetime) -> Session:
+    _facilitator_only(actor, "open writing early")
+    return prewrite.open_early(session, now)

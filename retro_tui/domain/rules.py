@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from retro_tui.domain import commands as c
-from retro_tui.domain import judging, names, undo
+from retro_tui.domain import judging, names, prewrite, undo
 from retro_tui.domain import problems as pr
 from retro_tui.domain import text as t
 from retro_tui.domain.errors import NotAllowed, Refused, VoteBudgetExceeded
@@ -68,6 +68,7 @@ def new_session(
     previous_numbers: tuple[TeamNumber, ...] = (),
     previous_parked: tuple[ParkedItem, ...] = (),
     icebreaker: tuple[str, tuple[str, ...]] = ("", ()),
+    open_early: bool = False,
 ) -> Session:
     """A fresh session in check-in, with last retro's open actions waiting for review and
     last retro's numbers waiting for this retro's values."""
@@ -81,7 +82,7 @@ def new_session(
     review = tuple(ReviewItem(action=a) for a in previous_actions if a.status is ActionStatus.OPEN)
     checkin_seconds = fmt.durations.get(Phase.CHECKIN, 0) * 60
     opening = carried_numbers(fmt, previous_numbers)
-    return Session(
+    session = Session(
         id=session_id,
         title=title,
         team=team,
@@ -101,6 +102,7 @@ def new_session(
         icebreaker=icebreaker[0],
         icebreakers_next=icebreaker[1],
     )
+    return prewrite.open_early(session, now) if open_early else session
 
 
 def join(

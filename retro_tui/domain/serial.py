@@ -587,6 +587,7 @@ def rhythm_to_dict(s: Session) -> Json:
         "parked_before": _parked_to_dict(s.parked_before),
         "icebreaker": s.icebreaker,
         "icebreakers_next": list(s.icebreakers_next),
+        "opened_early": s.opened_early,
     }
 
 
@@ -607,6 +608,7 @@ def rhythm_from(r: _Reader) -> dict[str, Any]:
             make_visible(q, multiline=False) if isinstance(q, str) else _not_text(i)
             for i, q in enumerate(r.items("icebreakers_next"))
         ),
+        "opened_early": r.flag("opened_early", False),
     }
 
 

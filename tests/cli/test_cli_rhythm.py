@@ -26,3 +26,20 @@ def test_new_with_a_broken_question_file_warns_and_still_asks_a_shipped_question
     assert "icebreakers.toml: questions must be a list" in result.stderr
     session = SessionStore(folder).load(SessionStore(folder).list().sessions[0].id)
     assert session.icebreaker in load_bank().questions
+
+
+def test_new_open_early_creates_a_session_already_in_write(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    result = CliRunner().invoke(
+        main, ["--sessions-dir", str(folder), "new", "--open-early", "--no-open"]
+    )
+    assert result.exit_code == 0, result.output
+    store = SessionStore(folder)
+    session = store.load(store.list().sessions[0].id)
+    assert session.phase.value == "write" and not session.timer.running
+
+
+def test_serve_and_host_take_open_early() -> None:
+    for command in ("serve", "host"):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert "--open-early" in result.output

@@ -336,6 +336,7 @@ SAMPLES: list[c.Command] = [
     c.Park(target="t3"),
     c.Park(target="c4~s1", parked=False),
     c.SkipIcebreaker(),
+    c.OpenEarly(),
 ]
 
 

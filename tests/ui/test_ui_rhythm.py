@@ -79,3 +79,16 @@ async def test_a_team_meets_every_question_once_and_i_skips_to_another(
         await wait_until(pilot, lambda: hub.session.icebreaker != first, "another question")
         await wait_until(pilot, lambda: hub.session.icebreaker[:30] in screen_text(app), "it shown")
     await launcher.close()
+
+
+async def test_w_opens_writing_early_with_no_timer_running(quiet_env: Path) -> None:
+    launcher = make_launcher(quiet_env)
+    session = launcher.create_session(format_key="went-well", title="Sprint 8", team="Web")
+    app = make_app(launcher=launcher, session_id=session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _board, hub = await open_board(pilot)
+        await pilot.press("w")
+        await wait_until(pilot, lambda: hub.session.phase is Phase.WRITE, "writing open")
+        assert hub.session.opened_early and not hub.session.timer.running
+        await wait_until(pilot, lambda: "Add card" in screen_text(app), "the write keys")
+    await launcher.close()

@@ -575,6 +575,9 @@ class BoardActions(BoardState):
             return
         self.send_soon(c.Park(target=target, parked=not parking.is_parked(session, target)))
 
+    def action_open_early(self) -> None:
+        self.send_soon(c.OpenEarly())
+
     def action_skip_icebreaker(self) -> None:
         self.send_soon(c.SkipIcebreaker())
 

@@ -151,6 +151,7 @@ RULES: dict[str, KeyRule] = {
     "undo": _shared(when=_undoable),
     # Issue 16, part B: the parking lot (domain/parking.py).
     "park": _shared(P.REVIEW, P.GROUP, P.VOTE, P.DISCUSS, facilitator=True),
+    "open_early": _shared(P.CHECKIN, P.DATA, P.REVIEW, facilitator=True),
     "skip_icebreaker": _shared(
         P.CHECKIN, facilitator=True, when=lambda v, _: bool(v.session.icebreakers_next)
     ),
@@ -372,6 +373,14 @@ BOARD_BINDINGS: list[BindingType] = [
         "Other question",
         "skip-icebreaker",
         tooltip="Ask another check-in question from the bank instead of this one",
+    ),
+    _b(
+        "w",
+        "open_early",
+        "Write early",
+        "open-early",
+        show=False,
+        tooltip="Open writing now, before the meeting: cards stay face-down, no timer runs",
     ),
     # Last in the footer: shown when the phase's own keys leave room (always on a
     # presenting board, which hides the keys for one's own cards).
