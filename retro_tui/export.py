@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from retro_tui.domain import parking
+from retro_tui.domain import health, parking
 from retro_tui.domain.anonymity import reveal_order
 from retro_tui.domain.measures import half_up
 from retro_tui.domain.model import (
@@ -329,6 +329,22 @@ class _Notes:
             line += f" **not SMART: missing {', '.join(action.missing)}**"
         return f"- {box} {line}"
 
+    def health_check(self) -> None:
+        """Average and spread per dimension, once shown; never a name beside a score."""
+        check = self.s.health
+        if not self.s.health_step or not check.dimensions:
+            return
+        self.heading(2, "Health check")
+        if not check.revealed:
+            self.emit(f"{len(check.rated)} rated; the results were not shown.")
+            return
+        self.emit("| Dimension | Average | Spread | Ratings |", "| --- | ---: | :---: | ---: |")
+        for result in health.results(check):
+            average = f"{result.average:.1f}" if result.average is not None else "–"
+            spread = f"{result.low}–{result.high}" if result.low is not None else "–"
+            title = escape_inline(result.title)
+            self.emit(f"| {title} | {average} | {spread} | {result.ratings} |")
+
     def parked_before(self) -> None:
         """Last retro's parking lot, as this retro's review left it."""
         if not self.s.parked_before:
@@ -382,7 +398,7 @@ class _Notes:
         self.heading(2, "Timing")
         self.emit("| Phase | Planned (min) | Actual (min) |", "| --- | ---: | ---: |")
         total_planned = 0
-        for phase in phases_of(s.data_step):
+        for phase in phases_of(s.data_step, s.health_step):
             planned = s.durations.get(phase, 0)
             total_planned += planned
             if phase in running:
@@ -402,6 +418,7 @@ class _Notes:
         self.checkin()
         self.section(data_section(self.s))
         self.review()
+        self.health_check()
         self.parked_before()
         self.board()
         self.discussion()

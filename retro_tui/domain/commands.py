@@ -417,3 +417,18 @@ class SkipIcebreaker(Command):
 @dataclass(frozen=True)
 class OpenEarly(Command):
     """Open the Write phase before the meeting, with no timer running."""
+
+
+@command("rate_health")
+@dataclass(frozen=True)
+class RateHealth(Command):
+    """Rate every health dimension at once: `"3,4,5,…"`, one score 1-5 per dimension in
+    order (all at once, since a rating cannot be changed once given)."""
+
+    scores: str = ""
+
+
+@command("reveal_health")
+@dataclass(frozen=True)
+class RevealHealth(Command):
+    """Show the health check's results before everyone has rated."""

@@ -194,6 +194,25 @@ class ParkedItem:
 
 
 @dataclass(frozen=True)
+class HealthDimension:
+    """One thing a team rates itself on in the health check."""
+
+    key: str
+    title: str
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """The health check's ratings with no seat beside any score (domain/health.py)."""
+
+    dimensions: tuple[HealthDimension, ...] = ()
+    scores: dict[str, tuple[int, ...]] = field(default_factory=dict)  # sorted, per dimension
+    rated: tuple[str, ...] = ()  # sorted ids of those who rated
+    revealed: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     anonymous: bool = False
     votes_per_person: int = 5
@@ -244,6 +263,8 @@ class Session:
     icebreaker: str = ""
     icebreakers_next: tuple[str, ...] = ()
     opened_early: bool = False  # Write was opened before the meeting (domain/prewrite.py)
+    health_step: bool = False  # the optional health check is on
+    health: HealthCheck = HealthCheck()
 
     # --- lookups -------------------------------------------------------------
     def participant(self, pid: str) -> Participant | None:

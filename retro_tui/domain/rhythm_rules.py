@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from retro_tui.domain import commands as c
-from retro_tui.domain import icebreakers, parking, prewrite
+from retro_tui.domain import health, icebreakers, parking, prewrite
 from retro_tui.domain.model import Participant, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.rules import _facilitator_only, _handles, _in_phase
@@ -41,3 +41,18 @@ def _skip_icebreaker(
 def _open_early(session: Session, actor: Participant, cmd: c.OpenEarly, now: datetime) -> Session:
     _facilitator_only(actor, "open writing early")
     return prewrite.open_early(session, now)
+
+
+@_handles(c.RateHealth)
+def _rate_health(session: Session, actor: Participant, cmd: c.RateHealth, now: datetime) -> Session:
+    _in_phase(session, "rate the team's health", Phase.HEALTH)
+    return health.rate(session, actor.id, cmd.scores)
+
+
+@_handles(c.RevealHealth)
+def _reveal_health(
+    session: Session, actor: Participant, cmd: c.RevealHealth, now: datetime
+) -> Session:
+    _facilitator_only(actor, "show the health check's results")
+    _in_phase(session, "show the health check's results", Phase.HEALTH)
+    return health.reveal(session)

@@ -18,11 +18,13 @@ from retro_tui.domain import problems as pr
 from retro_tui.domain import text as t
 from retro_tui.domain.errors import NotAllowed, Refused, VoteBudgetExceeded
 from retro_tui.domain.formats import RetroFormat
+from retro_tui.domain.health import health_dimensions
 from retro_tui.domain.measures import TeamNumber, carried_numbers, measure_fields
 from retro_tui.domain.model import (
     ActionItem,
     ActionStatus,
     Card,
+    HealthCheck,
     ParkedItem,
     Participant,
     PhaseRecord,
@@ -101,6 +103,8 @@ def new_session(
         parked_before=previous_parked,
         icebreaker=icebreaker[0],
         icebreakers_next=icebreaker[1],
+        health_step=bool(fmt.health),
+        health=HealthCheck(dimensions=health_dimensions(fmt)),
     )
     return prewrite.open_early(session, now) if open_early else session
 
@@ -271,7 +275,7 @@ def _enter_phase(session: Session, phase: Phase, now: datetime) -> Session:
 @_handles(c.NextPhase)
 def _next_phase(session: Session, actor: Participant, cmd: c.NextPhase, now: datetime) -> Session:
     _facilitator_only(actor, "change the phase")
-    order = phases_of(session.data_step)
+    order = phases_of(session.data_step, session.health_step)
     if session.phase is order[-1]:
         raise Refused("This is already the last phase.")
     return _enter_phase(session, order[order.index(session.phase) + 1], now)
@@ -282,7 +286,7 @@ def _previous_phase(
     session: Session, actor: Participant, cmd: c.PreviousPhase, now: datetime
 ) -> Session:
     _facilitator_only(actor, "change the phase")
-    order = phases_of(session.data_step)
+    order = phases_of(session.data_step, session.health_step)
     if session.phase is order[0]:
         raise Refused("This is already the first phase.")
     return _enter_phase(session, order[order.index(session.phase) - 1], now)
@@ -301,6 +305,8 @@ def _go_to_phase(session: Session, actor: Participant, cmd: c.GoToPhase, now: da
         raise Refused(f"Only optional phases can be skipped; {', '.join(required)} is not.")
     if phase is Phase.DATA:  # going to the Data step is how a team starts using it
         session = session.with_changes(data_step=True)
+    if phase is Phase.HEALTH:  # and so for the health check
+        session = session.with_changes(health_step=True)
     return _enter_phase(session, phase, now)
 
 

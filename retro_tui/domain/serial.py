@@ -24,6 +24,8 @@ from retro_tui.domain.model import (
     ActionStatus,
     Card,
     CheckinAnswer,
+    HealthCheck,
+    HealthDimension,
     ParkedItem,
     Participant,
     PhaseRecord,
@@ -588,6 +590,16 @@ def rhythm_to_dict(s: Session) -> Json:
         "icebreaker": s.icebreaker,
         "icebreakers_next": list(s.icebreakers_next),
         "opened_early": s.opened_early,
+        "health_step": s.health_step,
+        "health": {
+            "dimensions": [
+                {"key": d.key, "title": d.title, "prompt": d.prompt}
+                for d in s.health.dimensions
+            ],
+            "scores": {key: list(values) for key, values in s.health.scores.items()},
+            "rated": list(s.health.rated),
+            "revealed": s.health.revealed,
+        },
     }
 
 
@@ -609,7 +621,38 @@ def rhythm_from(r: _Reader) -> dict[str, Any]:
             for i, q in enumerate(r.items("icebreakers_next"))
         ),
         "opened_early": r.flag("opened_early", False),
+        "health_step": r.flag("health_step", False),
+        "health": _health_from(r.sub("health")),
     }
+
+
+def _health_from(h: _Reader) -> HealthCheck:
+    dimensions = tuple(
+        HealthDimension(key=d.ident("key"), title=d.text("title"), prompt=d.text("prompt", ""))
+        for d in (
+            _Reader(x, f"{h.where}.dimensions[{i}]") for i, x in enumerate(h.items("dimensions"))
+        )
+    )
+    scores: dict[str, tuple[int, ...]] = {}
+    for key, values in h.mapping("scores").items():
+        where = f"{h.where}.scores.{str(key)[:40]}"
+        _ident(key, where)
+        if not isinstance(values, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5 for v in values
+        ):
+            raise MalformedSession(f"{where}: expected a list of scores from 1 to 5")
+        scores[key] = tuple(sorted(values))  # sorted again: no order can name a seat
+    rated = []
+    for i, pid in enumerate(h.items("rated")):
+        if not isinstance(pid, str):
+            raise MalformedSession(f"{h.where}.rated[{i}]: expected an id")
+        rated.append(_ident(pid, f"{h.where}.rated[{i}]"))
+    return HealthCheck(
+        dimensions=dimensions,
+        scores=scores,
+        rated=tuple(sorted(rated)),
+        revealed=h.flag("revealed", False),
+    )
 
 
 def _not_text(index: int) -> str:

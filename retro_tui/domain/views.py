@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from retro_tui.domain import parking
+from retro_tui.domain import health, parking
 from retro_tui.domain.anonymity import reveal_order, timeless, unnamed_checkins
 from retro_tui.domain.model import Card, CheckinAnswer, Participant, Session, Vote
 from retro_tui.domain.undo import for_viewer
@@ -72,6 +72,7 @@ def view_for(session: Session, viewer: str | None) -> Session:
         undoable=for_viewer(session, viewer),
         checkin_answers=checkin_answers_for(session, viewer),
         parked=parking.current(session),  # the same for every viewer
+        health=health.for_viewer(session.health),  # likewise: no seat beside a score
     )
 
 

@@ -43,3 +43,39 @@ def test_serve_and_host_take_open_early() -> None:
     for command in ("serve", "host"):
         result = CliRunner().invoke(main, [command, "--help"])
         assert "--open-early" in result.output
+
+
+def test_insights_show_each_health_dimension_s_trend_over_the_team_s_retros(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from retro_tui.domain import commands as c
+    from retro_tui.domain import rules
+    from retro_tui.domain.model import Role
+    from tests.support.domain import NOW, later, make_format
+
+    store = SessionStore(tmp_path)
+    for n, scores in enumerate(("2,2,2,2,2,2,2,2", "4,3,3,3,3,3,3,3")):
+        s = rules.new_session(
+            make_format(), session_id=f"r{n}", title=f"Sprint {n}", team="Web", now=later(n * 9e5)
+        )
+        s, fac = rules.join(s, "Fran", Role.FACILITATOR, NOW)
+        s, pid = rules.join(s, "Ola", Role.PARTICIPANT, NOW)
+        s = rules.apply(s, fac, c.GoToPhase(phase="health"), NOW)
+        s = rules.apply(s, pid, c.RateHealth(scores=scores), NOW)
+        s = rules.apply(s, fac, c.RevealHealth(), NOW)
+        store.create(s)
+    result = CliRunner().invoke(
+        main, ["--sessions-dir", str(tmp_path), "insights", "--team", "Web"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Health Pace" in result.output and "last 4.0 (1–5)" in result.output
+    result = CliRunner().invoke(
+        main, ["--sessions-dir", str(tmp_path), "insights", "--team", "Web", "--json"]
+    )
+    found = json.loads(result.output)
+    data = found[0] if isinstance(found, list) else found
+    pace = next(h for h in data["health"] if h["dimension"] == "Pace")
+    assert pace["averages"] == [2.0, 4.0]
+    assert "Ola" not in json.dumps(data["health"])

@@ -92,3 +92,27 @@ async def test_w_opens_writing_early_with_no_timer_running(quiet_env: Path) -> N
         assert hub.session.opened_early and not hub.session.timer.running
         await wait_until(pilot, lambda: "Add card" in screen_text(app), "the write keys")
     await launcher.close()
+
+
+async def test_k_opens_the_health_check_a_rates_and_v_shows_results(quiet_env: Path) -> None:
+    launcher = make_launcher(quiet_env)
+    session = launcher.create_session(format_key="went-well", title="Sprint 9", team="Web")
+    app = make_app(launcher=launcher, session_id=session.id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _board, hub = await open_board(pilot)
+        maya = await join_participant(hub, "Maya")
+        await pilot.press("K")
+        await wait_until(pilot, lambda: hub.session.phase is Phase.HEALTH, "the health check")
+        await wait_until(pilot, lambda: "0 of 2 rated" in screen_text(app), "the count")
+        await pilot.press("a")
+        from retro_tui.ui.screens.health_dialog import HealthDialog
+
+        await wait_until(pilot, lambda: isinstance(app.screen, HealthDialog), "the dialog")
+        await pilot.press(*"45345345", "ctrl+s")
+        await wait_until(pilot, lambda: len(hub.session.health.rated) == 1, "a rating")
+        assert hub.session.health.scores["pace"] == (4,)
+        await maya.send(c.RateHealth(scores="2,2,2,2,2,2,2,2"))
+        await wait_until(pilot, lambda: hub.session.health.revealed, "shown when all rated")
+        await wait_until(pilot, lambda: "3.0" in screen_text(app), "an average")
+        assert "2–4" in screen_text(app)
+    await launcher.close()

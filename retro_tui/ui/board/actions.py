@@ -575,6 +575,23 @@ class BoardActions(BoardState):
             return
         self.send_soon(c.Park(target=target, parked=not parking.is_parked(session, target)))
 
+    # --- the health check (issue 16, part B) --------------------------------------------
+    @work(group="dialogs")
+    async def action_rate_health(self) -> None:
+        from retro_tui.ui.screens.health_dialog import HealthDialog
+
+        if self.view is None:
+            return
+        scores = await self.app.push_screen_wait(HealthDialog(self.view.session.health.dimensions))
+        if scores is not None:
+            await self.send(c.RateHealth(scores=scores))
+
+    def action_reveal_health(self) -> None:
+        self.send_soon(c.RevealHealth())
+
+    def action_open_health(self) -> None:
+        self.send_soon(c.GoToPhase(phase=Phase.HEALTH.value))
+
     def action_open_early(self) -> None:
         self.send_soon(c.OpenEarly())
 

@@ -152,6 +152,14 @@ RULES: dict[str, KeyRule] = {
     # Issue 16, part B: the parking lot (domain/parking.py).
     "park": _shared(P.REVIEW, P.GROUP, P.VOTE, P.DISCUSS, facilitator=True),
     "open_early": _shared(P.CHECKIN, P.DATA, P.REVIEW, facilitator=True),
+    "open_health": _shared(P.CHECKIN, P.DATA, P.REVIEW, facilitator=True),
+    "rate_health": _rule(
+        P.HEALTH,
+        when=lambda v, _: v.you not in v.session.health.rated and not v.session.health.revealed,
+    ),
+    "reveal_health": _shared(
+        P.HEALTH, facilitator=True, when=lambda v, _: not v.session.health.revealed
+    ),
     "skip_icebreaker": _shared(
         P.CHECKIN, facilitator=True, when=lambda v, _: bool(v.session.icebreakers_next)
     ),
@@ -373,6 +381,22 @@ BOARD_BINDINGS: list[BindingType] = [
         "Other question",
         "skip-icebreaker",
         tooltip="Ask another check-in question from the bank instead of this one",
+    ),
+    _b("a", "rate_health", "Rate", "rate-health", tooltip="Rate the team's health, 1-5 per line"),
+    _b(
+        "V",
+        "reveal_health",
+        "Show results",
+        "reveal-health",
+        tooltip="Show the health check's results before everyone has rated",
+    ),
+    _b(
+        "K",
+        "open_health",
+        "Health check",
+        "open-health",
+        show=False,
+        tooltip="Go to the health check: everyone rates the team 1-5, anonymously",
     ),
     _b(
         "w",

@@ -136,7 +136,7 @@ class BoardScreen(MeasureActions):
         session = view.session
         set_text(self.query_one("#session-title", Static), session_heading(view))
         bar = self.query_one(PhaseBar)
-        bar.phases = phases_of(session.data_step)
+        bar.phases = phases_of(session.data_step, session.health_step)
         bar.phase = session.phase
         self.query_one(TimerDisplay).timer = session.timer
         problem = self.query_one("#problem", Static)

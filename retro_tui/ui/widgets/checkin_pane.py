@@ -55,7 +55,7 @@ def checkin_intro(view: BoardView | None) -> Text:
     how = "Press c to give one word and a mood from 1 to 5."
     if not question:
         return Text(f"How do you arrive today? {how}")
-    return Text.assemble((question, "bold"), f"\nAnswer in one word, with a mood. {how}")
+    return Text.assemble((question, "bold"), "\nAnswer in a word or two, with a mood 1-5: press c.")
 
 
 def checkin_summary(view: BoardView) -> Text:
