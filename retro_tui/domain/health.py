@@ -5,8 +5,9 @@ only the sorted list of scores, and apart from it the sorted ids of those who ra
 No record links a seat to a score, so no view, export, log or file can show one. The
 price: a rating cannot be changed once given (nobody can tell which scores are yours).
 
-Scores stay hidden until everyone has rated or the facilitator shows the results; after
-that no new rating is taken, since a late one would show as the change in the list.
+Scores stay hidden until everyone has rated or the facilitator shows the results (not
+with one or two ratings, which would name their givers); after that no new rating is
+taken, since a late one would show as the change in the list.
 """
 
 from __future__ import annotations
@@ -76,9 +77,19 @@ def rate(session: Session, pid: str, scores: str) -> Session:
     return session.with_changes(health=changed)
 
 
+REVEAL_MIN = 3
+"""Ratings needed before the facilitator may show results early: one or two would show
+whose they are (everyone sees who has rated)."""
+
+
 def reveal(session: Session) -> Session:
     if session.health.revealed:
         raise Refused("The results are already shown.")
+    if 0 < len(session.health.rated) < REVEAL_MIN:
+        raise Refused(
+            f"Wait for at least {REVEAL_MIN} ratings: with fewer, everyone could tell whose "
+            "they are."
+        )
     return session.with_changes(health=replace(session.health, revealed=True))
 
 

@@ -17,7 +17,7 @@ from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import PhaseRecord, Session, Timer
 from retro_tui.domain.phases import Phase
 
-BEFORE_WRITING: tuple[Phase, ...] = (Phase.CHECKIN, Phase.DATA, Phase.REVIEW)
+BEFORE_WRITING: tuple[Phase, ...] = (Phase.CHECKIN, Phase.DATA, Phase.REVIEW, Phase.HEALTH)
 
 
 def open_early(session: Session, now: datetime) -> Session:

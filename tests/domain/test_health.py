@@ -52,15 +52,19 @@ def test_no_seat_is_ever_beside_a_score(anonymous: bool) -> None:
 
 
 def test_scores_stay_hidden_until_the_reveal_and_no_rating_after_it() -> None:
-    r = in_health()
+    r = in_health(people=4)
     r.do(r.people[0], c.RateHealth(scores=ALL_FIVES))
     for viewer in (None, r.fac, *r.people):
         seen = view_for(r.session, viewer).health
         assert seen.scores == {} and seen.rated == (r.people[0],)
+    assert "at least 3" in r.refused(r.fac, c.RevealHealth()).reason  # would name Ann
+    r.do(r.people[1], c.RateHealth(scores=ALL_FIVES))
+    r.refused(r.fac, c.RevealHealth())
+    r.do(r.people[2], c.RateHealth(scores=ALL_ONES))
     r.refused(r.people[1], c.RevealHealth(), kind=NotAllowed)
     r.do(r.fac, c.RevealHealth())
-    assert view_for(r.session, r.people[1]).health.scores["fun"] == (5,)
-    r.refused(r.people[1], c.RateHealth(scores=ALL_ONES))
+    assert view_for(r.session, r.people[1]).health.scores["fun"] == (1, 5, 5)
+    r.refused(r.people[3], c.RateHealth(scores=ALL_ONES))
 
 
 def test_a_rating_is_given_once_whole_and_in_range() -> None:
@@ -88,9 +92,9 @@ def test_results_give_average_and_spread() -> None:
     r = in_health(people=2)
     r.do(r.people[0], c.RateHealth(scores=ALL_ONES))
     r.do(r.people[1], c.RateHealth(scores="4,2,2,2,2,2,2,2"))
-    r.do(r.fac, c.RevealHealth())
+    r.do(r.fac, c.RateHealth(scores="4,2,2,2,2,2,2,2"))
     pace = health.results(r.session.health)[0]
-    assert (pace.average, pace.low, pace.high, pace.counts) == (2.5, 1, 4, (1, 0, 0, 1, 0))
+    assert (pace.average, pace.low, pace.high, pace.counts) == (3.0, 1, 4, (1, 0, 0, 2, 0))
 
 
 def test_a_file_with_ratings_in_seat_order_is_read_back_sorted() -> None:
@@ -106,10 +110,12 @@ def test_the_notes_show_averages_and_spread_and_no_names() -> None:
     r = in_health()
     r.do(r.people[0], c.RateHealth(scores=ALL_ONES))
     r.do(r.people[1], c.RateHealth(scores=ALL_FIVES))
+    r.do(r.people[2], c.RateHealth(scores=ALL_FIVES))
     r.do(r.fac, c.RevealHealth())
     notes = session_markdown(r.session)
     assert "## Health check" in notes
-    assert "| Pace | 3.0 | 1–5 | 2 |" in notes
+    assert "| Pace | 3.7 | 1–5 | 3 |" in notes
+    assert not any(name in notes.split("## Health check")[1] for name in ("P1", "P2", "P3"))
 
 
 FORMAT = """name = "Own health"

@@ -101,9 +101,11 @@ async def test_k_opens_the_health_check_a_rates_and_v_shows_results(quiet_env: P
     async with app.run_test(size=(120, 40)) as pilot:
         _board, hub = await open_board(pilot)
         maya = await join_participant(hub, "Maya")
+        ola = await join_participant(hub, "Ola")
+        await join_participant(hub, "Sam")  # never rates
         await pilot.press("K")
         await wait_until(pilot, lambda: hub.session.phase is Phase.HEALTH, "the health check")
-        await wait_until(pilot, lambda: "0 of 2 rated" in screen_text(app), "the count")
+        await wait_until(pilot, lambda: "0 of 4 rated" in screen_text(app), "the count")
         await pilot.press("a")
         from retro_tui.ui.screens.health_dialog import HealthDialog
 
@@ -112,7 +114,32 @@ async def test_k_opens_the_health_check_a_rates_and_v_shows_results(quiet_env: P
         await wait_until(pilot, lambda: len(hub.session.health.rated) == 1, "a rating")
         assert hub.session.health.scores["pace"] == (4,)
         await maya.send(c.RateHealth(scores="2,2,2,2,2,2,2,2"))
-        await wait_until(pilot, lambda: hub.session.health.revealed, "shown when all rated")
-        await wait_until(pilot, lambda: "3.0" in screen_text(app), "an average")
-        assert "2–4" in screen_text(app)
+        await ola.send(c.RateHealth(scores="3,3,3,3,3,3,3,3"))
+        await wait_until(pilot, lambda: "3 of 4 rated" in screen_text(app), "three ratings")
+        assert not hub.session.health.revealed
+        await pilot.press("V")
+        await wait_until(pilot, lambda: hub.session.health.revealed, "shown by the facilitator")
+        await wait_until(pilot, lambda: "2–4" in screen_text(app), "the spread")
+        assert "3.0" in screen_text(app)
     await launcher.close()
+
+
+def test_the_insights_screen_draws_each_health_dimension_s_trend() -> None:
+    from datetime import date
+
+    from retro_tui.domain import rules
+    from retro_tui.domain.model import Role
+    from retro_tui.reports.insights import insights
+    from retro_tui.ui.screens.insights import trends_text
+    from tests.support.domain import NOW, later, make_format
+
+    sessions = []
+    for n, scores in enumerate(("1,1,1,1,1,1,1,1", "5,3,3,3,3,3,3,3")):
+        s = rules.new_session(
+            make_format(), session_id=f"r{n}", title=f"S{n}", team="Web", now=later(n * 9e5)
+        )
+        s, fac = rules.join(s, "Fran", Role.FACILITATOR, NOW)
+        s = rules.apply(s, fac, c.GoToPhase(phase="health"), NOW)
+        sessions.append(rules.apply(s, fac, c.RateHealth(scores=scores), NOW))
+    text = trends_text(insights(sessions, "Web", date(2026, 12, 1))).plain
+    assert "Health Pace" in text and "last 5.0 (1–5)" in text

@@ -151,7 +151,7 @@ RULES: dict[str, KeyRule] = {
     "undo": _shared(when=_undoable),
     # Issue 16, part B: the parking lot (domain/parking.py).
     "park": _shared(P.REVIEW, P.GROUP, P.VOTE, P.DISCUSS, facilitator=True),
-    "open_early": _shared(P.CHECKIN, P.DATA, P.REVIEW, facilitator=True),
+    "open_early": _shared(P.CHECKIN, P.DATA, P.REVIEW, P.HEALTH, facilitator=True),
     "open_health": _shared(P.CHECKIN, P.DATA, P.REVIEW, facilitator=True),
     "rate_health": _rule(
         P.HEALTH,
