@@ -337,6 +337,8 @@ SAMPLES: list[c.Command] = [
     c.Park(target="c4~s1", parked=False),
     c.SkipIcebreaker(),
     c.OpenEarly(),
+    c.RateHealth(scores="3,4,5,1,2,3,4,5"),
+    c.RevealHealth(),
 ]
 
 

@@ -19,7 +19,7 @@ from retro_tui.domain import commands as c
 from retro_tui.domain import parking
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Card
-from retro_tui.domain.phases import Phase
+from retro_tui.domain.phases import Phase, phases_of
 from retro_tui.domain.problems import PROBLEM_NAME_MAX
 from retro_tui.domain.text import shorten
 from retro_tui.domain.views import BoardView
@@ -515,7 +515,12 @@ class BoardActions(BoardState):
         self.send_soon(c.PreviousPhase())
 
     def action_skip_phase(self) -> None:
-        target = skip_target(self.view.session.phase) if self.view else None
+        session = self.view.session if self.view else None
+        target = (
+            skip_target(session.phase, phases_of(session.data_step, session.health_step))
+            if session is not None
+            else None
+        )
         if target is not None:
             self.send_soon(c.GoToPhase(phase=target.value))
 

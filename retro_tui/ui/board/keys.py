@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-from retro_tui.domain.phases import PHASE_ORDER, Phase
+from retro_tui.domain.phases import PHASE_ORDER, Phase, phases_of
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import skip_target
 
@@ -89,6 +89,11 @@ def _shared(
     )
 
 
+def _skip_target(view: BoardView) -> Phase | None:
+    s = view.session
+    return skip_target(s.phase, phases_of(s.data_step, s.health_step))
+
+
 def _undoable(view: BoardView, _: BoardFacts) -> bool:
     """The viewer has changes of this phase to take back (the hub checks too)."""
     return any(record.phase is view.session.phase for record in view.session.undoable)
@@ -134,7 +139,7 @@ RULES: dict[str, KeyRule] = {
     "next_phase": _shared(facilitator=True, when=lambda v, _: v.session.phase is not LAST),
     "previous_phase": _shared(facilitator=True, when=lambda v, _: v.session.phase is not FIRST),
     "skip_phase": _shared(
-        facilitator=True, when=lambda v, _: skip_target(v.session.phase) is not None
+        facilitator=True, when=lambda v, _: _skip_target(v) is not None
     ),
     "timer_toggle": _shared(facilitator=True),
     "timer_extend": _shared(facilitator=True),
