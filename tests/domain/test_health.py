@@ -154,3 +154,14 @@ def test_broken_health_dimensions_name_the_field_and_lose_nothing(
     catalog = load_formats([tmp_path])
     assert len(catalog.errors) == 1 and field in str(catalog.errors[0])
     assert "went-well" in catalog.formats  # the others still load
+
+
+@pytest.mark.parametrize("scores", [[True], [0], [6], ["3"], [2.5], "3"])
+def test_a_file_with_a_bad_score_is_refused_naming_the_field(scores: object) -> None:
+    from retro_tui.domain.serial import MalformedSession
+
+    r = in_health()
+    data = session_to_dict(r.session)
+    data["health"]["scores"] = {"pace": scores}
+    with pytest.raises(MalformedSession, match=r"health\.scores\.pace"):
+        session_from_dict(data)
