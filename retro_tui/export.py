@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
+from retro_tui.domain import health, parking
+from retro_tui.domain.anonymity import reveal_order
 from retro_tui.domain.measures import half_up
 from retro_tui.domain.model import (
     ActionItem,
@@ -22,6 +24,7 @@ from retro_tui.domain.model import (
     Session,
 )
 from retro_tui.domain.phases import Phase, phases_of
+from retro_tui.domain.prewrite import early_record
 from retro_tui.domain.problems import linked
 from retro_tui.domain.text import make_visible
 from retro_tui.domain.views import CHECKED_IN
@@ -111,7 +114,8 @@ class _Notes:
         self.topics = {t.id: t for t in session.topics}
         self.show_votes = session.votes_revealed
         self.totals = session.totals() if self.show_votes else {}
-        self.visible_cards = [c for c in session.cards if not c.hidden]
+        # An anonymous retro's cards in the order every screen shows them (not as written).
+        self.visible_cards = [c for c in reveal_order(session, session.cards) if not c.hidden]
         self.hidden_count = len(session.cards) - len(self.visible_cards)
         self.topic_cards: dict[str, list[Card]] = {}
         order: dict[str, int] = {}
@@ -174,12 +178,14 @@ class _Notes:
                 for p in people
             )
             self.emit(f"- **Participants ({len(people)}):** {names or 'none'}")
+        if s.icebreaker:
+            self.emit(f"- **Check-in question:** {escape_inline(s.icebreaker)}")
         self.emit(f"- **Phase reached:** {s.phase.label}")
         if self.now is not None:
             self.emit(f"- **Exported:** {self.now.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
 
     def checkin(self) -> None:
-        if self.anonymous:
+        if self.anonymous:  # words could name their person in notes kept for years
             return
         answered = [
             p
@@ -327,6 +333,41 @@ class _Notes:
             line += f" **not SMART: missing {', '.join(action.missing)}**"
         return f"- {box} {line}"
 
+    def health_check(self) -> None:
+        """Average and spread per dimension, once shown; never a name beside a score."""
+        check = self.s.health
+        if not self.s.health_step or not check.dimensions:
+            return
+        self.heading(2, "Health check")
+        if not check.revealed:
+            self.emit(f"{len(check.rated)} rated; the results were not shown.")
+            return
+        self.emit("| Dimension | Average | Spread | Ratings |", "| --- | ---: | :---: | ---: |")
+        for result in health.results(check):
+            average = f"{result.average:.1f}" if result.average is not None else "–"
+            spread = f"{result.low}–{result.high}" if result.low is not None else "–"
+            title = escape_inline(result.title)
+            self.emit(f"| {title} | {average} | {spread} | {result.ratings} |")
+
+    def parked_before(self) -> None:
+        """Last retro's parking lot, as this retro's review left it."""
+        if not self.s.parked_before:
+            return
+        self.heading(2, "Last retro's parking lot")
+        for item in self.s.parked_before:
+            state = "Dealt with" if item.settled else "Still parked"
+            where = f" (parked {escape_inline(item.raised_on)})" if item.raised_on else ""
+            self.emit(f"- **{state}:** {escape_inline(item.text)}{where}")
+
+    def parking_lot(self) -> None:
+        """What this retro set aside for later; it comes back at the team's next review."""
+        items = parking.current(self.s)
+        if not items:
+            return
+        self.heading(2, "Parking lot")
+        for item in items:
+            self.emit(f"- {escape_inline(item.text) or chr(0x2026)}")
+
     def roti(self) -> None:
         s = self.s
         if not s.roti and s.phase is not Phase.CLOSE:
@@ -348,7 +389,10 @@ class _Notes:
         s = self.s
         actual: dict[Phase, float] = {}
         running: set[Phase] = set()
+        early = early_record(s)  # writing before the meeting is not meeting time
         for record in s.phase_log:
+            if record is early:
+                continue
             end = record.ended_at or self.now
             if end is None:
                 running.add(record.phase)
@@ -358,7 +402,7 @@ class _Notes:
         self.heading(2, "Timing")
         self.emit("| Phase | Planned (min) | Actual (min) |", "| --- | ---: | ---: |")
         total_planned = 0
-        for phase in phases_of(s.data_step):
+        for phase in phases_of(s.data_step, s.health_step):
             planned = s.durations.get(phase, 0)
             total_planned += planned
             if phase in running:
@@ -378,11 +422,14 @@ class _Notes:
         self.checkin()
         self.section(data_section(self.s))
         self.review()
+        self.health_check()
+        self.parked_before()
         self.board()
         self.discussion()
         self.section(comments_section(self.s, self.ranked(self.order), self.target_title))
         self.known_problems()
         self.actions()
+        self.parking_lot()
         self.roti()
         self.timing()
         return "\n".join(self.out).rstrip("\n") + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +17,11 @@ from pathlib import Path
 from retro_tui.advisor import FolderAdvisor
 from retro_tui.client import HubClient, LocalClient
 from retro_tui.clock import Clock, utc_now
-from retro_tui.domain import rules
+from retro_tui.domain import icebreakers, parking, rules
 from retro_tui.domain.model import ActionItem, ActionStatus, ReviewDecision, Role, Session
 from retro_tui.export import default_export_name, session_markdown
 from retro_tui.hub.hub import Hub
+from retro_tui.icebreaker_bank import load_bank
 from retro_tui.store import SessionLock, SessionStore, StoreListing
 from retro_tui.themes import FormatCatalog, load_formats
 
@@ -61,6 +63,7 @@ class LocalLauncher:
     lock: SessionLock | None = None
     presenting: bool = False  # hosting: the terminal is the shared screen
     _advisor: FolderAdvisor | None = field(default=None, init=False, repr=False)
+    bank_errors: tuple[str, ...] = field(default=(), init=False)  # broken question files
 
     @property
     def sessions_folder(self) -> Path:
@@ -81,24 +84,43 @@ class LocalLauncher:
         return self.store.list()
 
     def create_session(
-        self, *, format_key: str, title: str, team: str = DEFAULT_TEAM, anonymous: bool = False
+        self,
+        *,
+        format_key: str,
+        title: str,
+        team: str = DEFAULT_TEAM,
+        anonymous: bool = False,
+        open_early: bool = False,
     ) -> Session:
         """Write a new session file; raises UnknownFormat, Refused or a StoreError."""
         fmt = self.catalog.get(format_key)
         now = self.clock()
         previous = self.store.last_of_team(team.strip() or DEFAULT_TEAM)
+        session_id = self.store.new_session_id(title, now)
         session = rules.new_session(
             fmt,
-            session_id=self.store.new_session_id(title, now),
+            session_id=session_id,
             title=title,
             team=team.strip() or DEFAULT_TEAM,
             now=now,
             previous_actions=open_actions_of(previous),
             anonymous=anonymous,
             previous_numbers=previous.numbers if previous is not None else (),
+            previous_parked=parking.carried(previous),
+            icebreaker=self._icebreaker(team.strip() or DEFAULT_TEAM, session_id),
+            open_early=open_early,
         )
         self.store.create(session)
         return session
+
+    def _icebreaker(self, team: str, session_id: str) -> tuple[str, tuple[str, ...]]:
+        """The new session's check-in question: the bank, what the team was asked in its
+        earlier sessions, and a seed from the new session's id (domain/icebreakers.py)."""
+        bank = load_bank()
+        self.bank_errors = bank.errors
+        asked = [s.icebreaker for s in self.store.team_sessions(team) if s.icebreaker]
+        seed = int.from_bytes(hashlib.sha256(session_id.encode()).digest()[:8], "big")
+        return icebreakers.opening(bank.questions, asked, seed)
 
     async def open(self, session_id: str) -> HubClient:
         """Start the hub for a session and join it as the facilitator."""

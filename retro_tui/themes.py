@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retro_tui.domain.formats import ColumnSpec, RetroFormat
+from retro_tui.domain.health import DIMENSIONS_MAX
 from retro_tui.domain.measures import READINESS_MAX
 from retro_tui.domain.phases import DEFAULT_DURATIONS, PHASE_ORDER, Phase
 from retro_tui.domain.text import first_unsafe, shorten, visible_path
@@ -78,7 +79,9 @@ _TOP_LEVEL_KEYS = (
     "columns",
     "data_step",
     "readiness",
+    "health",
 )
+_HEALTH_KEYS = ("key", "title", "prompt")
 _COLUMN_KEYS = ("key", "title", "prompt", "colour")
 _PHASE_KEYS = tuple(phase.value for phase in PHASE_ORDER)
 
@@ -292,6 +295,7 @@ def _build(path: Path, data: dict[str, object]) -> RetroFormat:
         source=str(path),
         data_step=_flag(data, "data_step"),
         readiness=_checklist(data),
+        health=_health(data),
     )
 
 
@@ -316,6 +320,33 @@ def _checklist(data: dict[str, object]) -> tuple[str, ...]:
             _text({where: items[i - 1]}, where, where, max_chars=120, required=True, one_line=True)
         )
     return tuple(checks)
+
+
+def _health(data: dict[str, object]) -> tuple[tuple[str, str, str], ...]:
+    """`[[health]]` blocks (key, title, prompt): the format's own health check dimensions,
+    which also turn the health check on for its retros."""
+    raw = data.get("health", [])
+    if not isinstance(raw, list):
+        raise _Invalid("health", f"must be [[health]] blocks, not {_describe(raw)}")
+    if len(raw) > DIMENSIONS_MAX:
+        raise _Invalid("health", f"must hold at most {DIMENSIONS_MAX} dimensions")
+    dimensions: list[tuple[str, str, str]] = []
+    for number, item in enumerate(raw, start=1):
+        where = f"health[{number}]"
+        if not isinstance(item, dict):
+            raise _Invalid(where, f"must be a [[health]] block, not {_describe(item)}")
+        _reject_unknown(item, _HEALTH_KEYS, f"{where}.", "health setting")
+        key = item.get("key")
+        if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
+            raise _Invalid(f"{where}.key", f"{_KEY_RULE} (got {_describe(key)})")
+        if any(key == d[0] for d in dimensions):
+            raise _Invalid(f"{where}.key", f"{key!r} is used by another dimension")
+        title = _text(
+            item, "title", f"{where}.title", max_chars=MAX_TITLE_CHARS, required=True, one_line=True
+        )
+        prompt = _text(item, "prompt", f"{where}.prompt", max_chars=MAX_PROMPT_CHARS)
+        dimensions.append((key, title, prompt))
+    return tuple(dimensions)
 
 
 def _durations(data: dict[str, object]) -> dict[Phase, int]:

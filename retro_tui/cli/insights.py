@@ -44,6 +44,11 @@ def _insight_lines(found: Insights) -> list[str]:
             f"ROTI        {sparkline(roti, low=1, high=5)}  "
             f"last {rated[-1]:.1f}, average {sum(rated) / len(rated):.1f} (1–5)"
         )
+    for trend in found.health:  # the health check, per dimension (issue 16)
+        out.append(
+            f"{clip('Health ' + trend.title, 11):<11} {sparkline(trend.averages, low=1, high=5)}  "
+            + trend.last_words
+        )
     rates = [c.rate for c in found.completion]
     known = [v for v in rates if v is not None]
     if known:

@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., object])
 
 
+OPEN_EARLY_HELP = (
+    "Open the Write phase now, before the meeting: people add cards in their own time, "
+    "face-down until the reveal; no timer runs until you start it."
+)
+
+
 @click.command("list")
 @with_context
 def list_sessions(ctx: Context) -> None:
@@ -62,16 +68,23 @@ def list_sessions(ctx: Context) -> None:
     help="Team name; a team's next retro reviews its open action items.",
 )
 @click.option("--anonymous", is_flag=True, help="Hide who wrote what and who voted for what.")
+@click.option("--open-early", is_flag=True, help=OPEN_EARLY_HELP)
 @click.option("--no-open", is_flag=True, help="Only create the session file.")
 @with_context
 def new_session(
-    ctx: Context, theme: str, title: str | None, team: str, anonymous: bool, no_open: bool
+    ctx: Context,
+    theme: str,
+    title: str | None,
+    team: str,
+    anonymous: bool,
+    open_early: bool,
+    no_open: bool,
 ) -> None:
     """Create a session from a format and open its board."""
     if not no_open:
         _check_format(ctx, theme)  # a mistake in the command is said first
         require_terminal("add --no-open to only create the session file")
-    session = _create(ctx, theme, title, team, anonymous)
+    session = _create(ctx, theme, title, team, anonymous, open_early=open_early)
     click.echo(f"Created {session.id} in {ctx.sessions_dir}")
     if not no_open:
         run_board(ctx, session_id=session.id)
@@ -93,7 +106,15 @@ def _check_format(ctx: Context, theme: str) -> None:
         fail(error)
 
 
-def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: bool) -> Session:
+def _create(
+    ctx: Context,
+    theme: str,
+    title: str | None,
+    team: str,
+    anonymous: bool,
+    *,
+    open_early: bool = False,
+) -> Session:
     from datetime import date
 
     from retro_tui.domain.errors import Refused
@@ -103,12 +124,16 @@ def _create(ctx: Context, theme: str, title: str | None, team: str, anonymous: b
     launcher = ctx.launcher()
     try:
         fmt = launcher.catalog.get(theme)
-        return launcher.create_session(
+        session = launcher.create_session(
             format_key=theme,
             title=title or f"{fmt.name} retro {date.today().isoformat()}",
             team=team,
             anonymous=anonymous,
+            open_early=open_early,
         )
+        for problem in launcher.bank_errors:  # the shipped questions were used instead
+            click.echo(f"Warning: check-in questions: {problem}", err=True)
+        return session
     except UnknownFormat as error:
         fail(error)
     except (Refused, StoreError) as error:
@@ -181,6 +206,7 @@ def _host_options(fn: F) -> F:
             click.option("--title", default=None, help="Title for a new session."),
             click.option("--team", default="Our team", show_default=True),
             click.option("--anonymous", is_flag=True),
+            click.option("--open-early", is_flag=True, help=OPEN_EARLY_HELP),
             click.option(
                 "--new-links",
                 is_flag=True,
@@ -213,6 +239,7 @@ class HostArgs:
     title: str | None
     team: str
     anonymous: bool
+    open_early: bool
     new_links: bool
     page: PageChoice
 
@@ -232,7 +259,9 @@ def _host_session(ctx: Context, session: str | None, args: HostArgs) -> tuple[st
     from retro_tui.links import links_path
 
     if session is None:
-        session_id = _create(ctx, args.theme, args.title, args.team, args.anonymous).id
+        session_id = _create(
+            ctx, args.theme, args.title, args.team, args.anonymous, open_early=args.open_early
+        ).id
     else:
         session_id = resolve_session(ctx, session)
     options = HostOptions(

@@ -452,3 +452,41 @@ class React(Command):
 class AddComment(Command):
     target: str = ""
     text: str = ""
+
+
+# --- issue 16, part B: the room's rhythm (domain/rhythm_rules.py) ------------------------
+@command("park")
+@dataclass(frozen=True)
+class Park(Command):
+    """Park a card or topic (or, at the review, keep last retro's item open); `parked`
+    False takes it out of the lot (at the review: it has been dealt with)."""
+
+    target: str = ""
+    parked: bool = True
+
+
+@command("skip_icebreaker")
+@dataclass(frozen=True)
+class SkipIcebreaker(Command):
+    """Another check-in question in place of this one."""
+
+
+@command("open_early")
+@dataclass(frozen=True)
+class OpenEarly(Command):
+    """Open the Write phase before the meeting, with no timer running."""
+
+
+@command("rate_health")
+@dataclass(frozen=True)
+class RateHealth(Command):
+    """Rate every health dimension at once: `"3,4,5,…"`, one score 1-5 per dimension in
+    order (all at once, since a rating cannot be changed once given)."""
+
+    scores: str = ""
+
+
+@command("reveal_health")
+@dataclass(frozen=True)
+class RevealHealth(Command):
+    """Show the health check's results before everyone has rated."""

@@ -31,6 +31,8 @@ class RetroFormat:
     source: str = ""  # file the format came from, for error messages
     data_step: bool = False  # the retro starts with the team's numbers (the Data step)
     readiness: tuple[str, ...] = ()  # checks that should be true before the work starts
+    # The health check's dimensions, when the format sets its own (else the default set).
+    health: tuple[tuple[str, str, str], ...] = ()  # (key, title, prompt)
 
     def column(self, key: str) -> ColumnSpec | None:
         return next((c for c in self.columns if c.key == key), None)

@@ -176,6 +176,44 @@ class ProblemLink:
 
 
 @dataclass(frozen=True)
+class CheckinAnswer:
+    """One check-in without its person: a word (may be "") and a mood (may be None)."""
+
+    word: str
+    mood: int | None = None
+
+
+@dataclass(frozen=True)
+class ParkedItem:
+    """A card or topic set aside for later: its text, never its author."""
+
+    id: str  # the card or topic; "<id>~<session id>" once carried to a later retro
+    text: str
+    raised_on: str = ""  # ISO date of the retro that parked it
+    raised_in: str = ""  # that retro's title
+    settled: bool = False  # dealt with at a later retro's review
+
+
+@dataclass(frozen=True)
+class HealthDimension:
+    """One thing a team rates itself on in the health check."""
+
+    key: str
+    title: str
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """The health check's ratings with no seat beside any score (domain/health.py)."""
+
+    dimensions: tuple[HealthDimension, ...] = ()
+    scores: dict[str, tuple[int, ...]] = field(default_factory=dict)  # sorted, per dimension
+    rated: tuple[str, ...] = ()  # sorted ids of those who rated
+    revealed: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     anonymous: bool = False
     votes_per_person: int = 5
@@ -222,6 +260,17 @@ class Session:
     ready: ReadyCheck = field(default_factory=ReadyCheck)
     reactions: tuple[Reaction, ...] = ()
     comments: tuple[Comment, ...] = ()
+    # Issue 16, part B (domain/anonymity.py): set only in a viewer's copy.
+    checkin_answers: tuple[CheckinAnswer, ...] = ()  # an anonymous retro's, without names
+    # The parking lot (domain/parking.py): this retro's, and last retro's for the review.
+    parked: tuple[ParkedItem, ...] = ()
+    parked_before: tuple[ParkedItem, ...] = ()
+    # The check-in question (domain/icebreakers.py) and the ones ready for a skip.
+    icebreaker: str = ""
+    icebreakers_next: tuple[str, ...] = ()
+    opened_early: bool = False  # Write was opened before the meeting (domain/prewrite.py)
+    health_step: bool = False  # the optional health check is on
+    health: HealthCheck = HealthCheck()
 
     # --- lookups -------------------------------------------------------------
     def participant(self, pid: str) -> Participant | None:

@@ -9,6 +9,7 @@ class Phase(StrEnum):
     CHECKIN = "checkin"
     DATA = "data"
     REVIEW = "review"
+    HEALTH = "health"
     WRITE = "write"
     GROUP = "group"
     VOTE = "vote"
@@ -31,6 +32,7 @@ PHASE_TITLES: dict[Phase, str] = {
     Phase.CHECKIN: "Check-in",
     Phase.DATA: "Data",
     Phase.REVIEW: "Review actions",
+    Phase.HEALTH: "Health check",
     Phase.WRITE: "Write",
     Phase.GROUP: "Group",
     Phase.VOTE: "Vote",
@@ -39,14 +41,20 @@ PHASE_TITLES: dict[Phase, str] = {
     Phase.CLOSE: "Close",
 }
 
-OPTIONAL_PHASES: frozenset[Phase] = frozenset({Phase.CHECKIN, Phase.DATA, Phase.REVIEW})
+OPTIONAL_PHASES: frozenset[Phase] = frozenset(
+    {Phase.CHECKIN, Phase.DATA, Phase.REVIEW, Phase.HEALTH}
+)
 
 
-def phases_of(data_step: bool) -> tuple[Phase, ...]:
+def phases_of(data_step: bool, health_step: bool = False) -> tuple[Phase, ...]:
     """The phases a session goes through. The Data step (the team's numbers, before the
     review so that actions are judged with this retro's figures) is visited only by
-    sessions that use it: a team without numbers never sees an empty step."""
-    return PHASE_ORDER if data_step else tuple(p for p in PHASE_ORDER if p is not Phase.DATA)
+    sessions that use it: a team without numbers never sees an empty step. The health
+    check (domain/health.py) likewise, only by sessions that turned it on."""
+    left_out = {Phase.DATA} if not data_step else set()
+    if not health_step:
+        left_out.add(Phase.HEALTH)
+    return tuple(p for p in PHASE_ORDER if p not in left_out)
 
 
 # Minutes used when a format does not say; 0 means "no timer by default".
@@ -54,6 +62,7 @@ DEFAULT_DURATIONS: dict[Phase, int] = {
     Phase.CHECKIN: 3,
     Phase.DATA: 5,
     Phase.REVIEW: 5,
+    Phase.HEALTH: 5,
     Phase.WRITE: 7,
     Phase.GROUP: 5,
     Phase.VOTE: 3,

@@ -13,16 +13,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from retro_tui.domain import commands as c
-from retro_tui.domain import judging, names, undo
+from retro_tui.domain import judging, names, prewrite, undo
 from retro_tui.domain import problems as pr
 from retro_tui.domain import text as t
 from retro_tui.domain.errors import NotAllowed, Refused, VoteBudgetExceeded
 from retro_tui.domain.formats import RetroFormat
+from retro_tui.domain.health import health_dimensions
 from retro_tui.domain.measures import TeamNumber, carried_numbers, measure_fields
 from retro_tui.domain.model import (
     ActionItem,
     ActionStatus,
     Card,
+    HealthCheck,
+    ParkedItem,
     Participant,
     PhaseRecord,
     ReviewDecision,
@@ -65,6 +68,9 @@ def new_session(
     previous_actions: tuple[ActionItem, ...] = (),
     anonymous: bool = False,
     previous_numbers: tuple[TeamNumber, ...] = (),
+    previous_parked: tuple[ParkedItem, ...] = (),
+    icebreaker: tuple[str, tuple[str, ...]] = ("", ()),
+    open_early: bool = False,
 ) -> Session:
     """A fresh session in check-in, with last retro's open actions waiting for review and
     last retro's numbers waiting for this retro's values."""
@@ -78,7 +84,7 @@ def new_session(
     review = tuple(ReviewItem(action=a) for a in previous_actions if a.status is ActionStatus.OPEN)
     checkin_seconds = fmt.durations.get(Phase.CHECKIN, 0) * 60
     opening = carried_numbers(fmt, previous_numbers)
-    return Session(
+    session = Session(
         id=session_id,
         title=title,
         team=team,
@@ -94,7 +100,13 @@ def new_session(
         numbers=opening.numbers,
         readiness=opening.readiness,
         data_step=opening.data_step,
+        parked_before=previous_parked,
+        icebreaker=icebreaker[0],
+        icebreakers_next=icebreaker[1],
+        health_step=bool(fmt.health),
+        health=HealthCheck(dimensions=health_dimensions(fmt)),
     )
+    return prewrite.open_early(session, now) if open_early else session
 
 
 def join(
@@ -263,7 +275,7 @@ def _enter_phase(session: Session, phase: Phase, now: datetime) -> Session:
 @_handles(c.NextPhase)
 def _next_phase(session: Session, actor: Participant, cmd: c.NextPhase, now: datetime) -> Session:
     _facilitator_only(actor, "change the phase")
-    order = phases_of(session.data_step)
+    order = phases_of(session.data_step, session.health_step)
     if session.phase is order[-1]:
         raise Refused("This is already the last phase.")
     return _enter_phase(session, order[order.index(session.phase) + 1], now)
@@ -274,7 +286,7 @@ def _previous_phase(
     session: Session, actor: Participant, cmd: c.PreviousPhase, now: datetime
 ) -> Session:
     _facilitator_only(actor, "change the phase")
-    order = phases_of(session.data_step)
+    order = phases_of(session.data_step, session.health_step)
     if session.phase is order[0]:
         raise Refused("This is already the first phase.")
     return _enter_phase(session, order[order.index(session.phase) - 1], now)
@@ -293,6 +305,8 @@ def _go_to_phase(session: Session, actor: Participant, cmd: c.GoToPhase, now: da
         raise Refused(f"Only optional phases can be skipped; {', '.join(required)} is not.")
     if phase is Phase.DATA:  # going to the Data step is how a team starts using it
         session = session.with_changes(data_step=True)
+    if phase is Phase.HEALTH:  # and so for the health check
+        session = session.with_changes(health_step=True)
     return _enter_phase(session, phase, now)
 
 
@@ -823,3 +837,4 @@ from retro_tui.domain import comments as _comments  # noqa: E402, F401
 from retro_tui.domain import hands as _hands  # noqa: E402, F401
 from retro_tui.domain import reactions as _reactions  # noqa: E402, F401
 from retro_tui.domain import ready as _ready  # noqa: E402, F401
+from retro_tui.domain import rhythm_rules as _rhythm_rules  # noqa: E402, F401

@@ -23,6 +23,10 @@ from retro_tui.domain.model import (
     ActionItem,
     ActionStatus,
     Card,
+    CheckinAnswer,
+    HealthCheck,
+    HealthDimension,
+    ParkedItem,
     Participant,
     PhaseRecord,
     Problem,
@@ -146,6 +150,7 @@ def session_to_dict(s: Session) -> Json:
         "undoable": [undo_to_dict(u) for u in s.undoable],
         **numbers_to_dict(s),
         **room_to_dict(s),
+        **rhythm_to_dict(s),
     }
 
 
@@ -440,6 +445,7 @@ def session_from_dict(data: Any) -> Session:
         ),
         **numbers_from(r),
         **room_from(r),
+        **rhythm_from(r),
     )
 
 
@@ -546,3 +552,111 @@ def numbers_from(r: _Reader) -> dict[str, Any]:
         )
     )
     return {"data_step": r.flag("data_step", False), "numbers": numbers, "readiness": readiness}
+
+
+# --- issue 16 part B: the room's rhythm (absent in files from before it) ------------------
+def answers_to_wire(s: Session) -> list[Json]:
+    return [{"word": a.word, "mood": a.mood} for a in s.checkin_answers]
+
+
+def _parked_to_dict(items: tuple[ParkedItem, ...]) -> list[Json]:
+    return [
+        {
+            "id": p.id,
+            "text": p.text,
+            "raised_on": p.raised_on,
+            "raised_in": p.raised_in,
+            "settled": p.settled,
+        }
+        for p in items
+    ]
+
+
+def _parked_from(r: _Reader, key: str) -> tuple[ParkedItem, ...]:
+    return tuple(
+        ParkedItem(
+            id=p.ident("id"),
+            text=p.text("text"),
+            raised_on=p.text("raised_on", ""),
+            raised_in=p.text("raised_in", ""),
+            settled=p.flag("settled", False),
+        )
+        for p in (_Reader(x, f"session.{key}[{i}]") for i, x in enumerate(r.items(key)))
+    )
+
+
+def rhythm_to_dict(s: Session) -> Json:
+    return {
+        "checkin_answers": answers_to_wire(s),
+        "parked": _parked_to_dict(s.parked),
+        "parked_before": _parked_to_dict(s.parked_before),
+        "icebreaker": s.icebreaker,
+        "icebreakers_next": list(s.icebreakers_next),
+        "opened_early": s.opened_early,
+        "health_step": s.health_step,
+        "health": {
+            "dimensions": [
+                {"key": d.key, "title": d.title, "prompt": d.prompt}
+                for d in s.health.dimensions
+            ],
+            "scores": {key: list(values) for key, values in s.health.scores.items()},
+            "rated": list(s.health.rated),
+            "revealed": s.health.revealed,
+        },
+    }
+
+
+def rhythm_from(r: _Reader) -> dict[str, Any]:
+    answers = tuple(
+        CheckinAnswer(word=a.text("word", ""), mood=a._get("mood", (int, type(None)), None))
+        for a in (
+            _Reader(x, f"session.checkin_answers[{i}]")
+            for i, x in enumerate(r.items("checkin_answers"))
+        )
+    )
+    return {
+        "checkin_answers": answers,
+        "parked": _parked_from(r, "parked"),
+        "parked_before": _parked_from(r, "parked_before"),
+        "icebreaker": r.text("icebreaker", ""),
+        "icebreakers_next": tuple(
+            make_visible(q, multiline=False) if isinstance(q, str) else _not_text(i)
+            for i, q in enumerate(r.items("icebreakers_next"))
+        ),
+        "opened_early": r.flag("opened_early", False),
+        "health_step": r.flag("health_step", False),
+        "health": _health_from(r.sub("health")),
+    }
+
+
+def _health_from(h: _Reader) -> HealthCheck:
+    dimensions = tuple(
+        HealthDimension(key=d.ident("key"), title=d.text("title"), prompt=d.text("prompt", ""))
+        for d in (
+            _Reader(x, f"{h.where}.dimensions[{i}]") for i, x in enumerate(h.items("dimensions"))
+        )
+    )
+    scores: dict[str, tuple[int, ...]] = {}
+    for key, values in h.mapping("scores").items():
+        where = f"{h.where}.scores.{str(key)[:40]}"
+        _ident(key, where)
+        if not isinstance(values, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5 for v in values
+        ):
+            raise MalformedSession(f"{where}: expected a list of scores from 1 to 5")
+        scores[key] = tuple(sorted(values))  # sorted again: no order can name a seat
+    rated = []
+    for i, pid in enumerate(h.items("rated")):
+        if not isinstance(pid, str):
+            raise MalformedSession(f"{h.where}.rated[{i}]: expected an id")
+        rated.append(_ident(pid, f"{h.where}.rated[{i}]"))
+    return HealthCheck(
+        dimensions=dimensions,
+        scores=scores,
+        rated=tuple(sorted(rated)),
+        revealed=h.flag("revealed", False),
+    )
+
+
+def _not_text(index: int) -> str:
+    raise MalformedSession(f"session.icebreakers_next[{index}]: expected text")

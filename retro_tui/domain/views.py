@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from retro_tui.domain.model import Card, Participant, Session, Vote
+from retro_tui.domain import health, parking
+from retro_tui.domain.anonymity import reveal_order, timeless, unnamed_checkins
+from retro_tui.domain.model import Card, CheckinAnswer, Participant, Session, Vote
 from retro_tui.domain.room_views import room_view
 from retro_tui.domain.undo import for_viewer
 
@@ -44,7 +46,8 @@ def view_for(session: Session, viewer: str | None) -> Session:
     revealed = session.cards_revealed
     anonymous = session.settings.anonymous
     cards = tuple(
-        _redact_card(card, viewer, revealed=revealed, anonymous=anonymous) for card in session.cards
+        timeless(session, _redact_card(c, viewer, revealed=revealed, anonymous=anonymous), viewer)
+        for c in reveal_order(session, session.cards)
     )
     roti = session.roti
     if anonymous:
@@ -69,7 +72,19 @@ def view_for(session: Session, viewer: str | None) -> Session:
         problem_links=links,
         undoable=for_viewer(session, viewer),
         **room_view(session, viewer),
+        checkin_answers=checkin_answers_for(session, viewer),
+        parked=parking.current(session),  # the same for every viewer
+        health=health.for_viewer(session.health),  # likewise: no seat beside a score
     )
+
+
+def checkin_answers_for(session: Session, viewer: str | None) -> tuple[CheckinAnswer, ...]:
+    """An anonymous retro's check-ins for the facilitator's own seat: words and moods
+    without names (domain/anonymity.py); nobody else reads them, as in a named retro."""
+    reader = session.participant(viewer) if viewer else None
+    if not (session.settings.anonymous and reader is not None and reader.is_facilitator):
+        return ()
+    return unnamed_checkins(session)
 
 
 CHECKED_IN = "(checked in)"

@@ -14,17 +14,25 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from retro_tui.domain.anonymity import reveal_order
 from retro_tui.domain.model import Card, Participant, Session
 from retro_tui.domain.room_serial import hands_to_list
 from retro_tui.domain.room_views import hands_for, live_hands, sees_hand_queue
 from retro_tui.domain.serial import (
     MalformedSession,
+    answers_to_wire,
     session_from_dict,
     session_to_dict,
     undo_to_dict,
 )
 from retro_tui.domain.text import make_visible
-from retro_tui.domain.views import BoardView, reads_every_checkin, redact_seats, view_for
+from retro_tui.domain.views import (
+    BoardView,
+    checkin_answers_for,
+    reads_every_checkin,
+    redact_seats,
+    view_for,
+)
 
 MAX_LINE = 256 * 1024  # a client line; views from the hub may be larger
 MAX_VIEW_LINE = 64 * 1024 * 1024
@@ -89,7 +97,16 @@ def view_from_wire(data: Any) -> BoardView:
 
 # What differs between two viewers' copies of one revision (see domain/views.py), plus the
 # revision itself, which alone never makes a view worth sending again.
-_PER_VIEWER = ("cards", "votes", "roti", "redacted_for", "revision", "undoable", "hands")
+_PER_VIEWER = (
+    "cards",
+    "votes",
+    "roti",
+    "redacted_for",
+    "revision",
+    "undoable",
+    "hands",
+    "checkin_answers",
+)
 _EMPTIED: dict[str, Any] = {
     "cards": (),
     "participants": (),
@@ -160,10 +177,11 @@ class ViewEncoder:
         self._people_same = self._people_public is self._people_whole
         self._people_ids = [person.id for person in session.participants]
         fragments: dict[Card, str] = {}
-        self._own = self._encode_cards(stub, session.cards, fragments)
+        ordered = reveal_order(session, session.cards)  # as `view_for` orders every copy
+        self._own = self._encode_cards(stub, ordered, fragments)
         self._public = self._encode_cards(stub, public.cards, fragments)
         self._fragments = fragments  # only this revision's card versions stay cached
-        self._authors = [card.author for card in session.cards]
+        self._authors = [card.author for card in ordered]
         self._prepare_hands(session)
         self._session = session
 
@@ -235,6 +253,10 @@ class ViewEncoder:
                 "roti": dict(mine.roti),
                 "redacted_for": mine.redacted_for,
                 "undoable": [undo_to_dict(record) for record in mine.undoable],
+                # From the whole session: the stub has no people to answer.
+                "checkin_answers": answers_to_wire(
+                    mine.with_changes(checkin_answers=checkin_answers_for(session, viewer))
+                ),
             }
         )
         if view.online is not self._online_set:  # the hub keeps one set until presence changes

@@ -15,6 +15,7 @@ from datetime import date
 from retro_tui.domain.model import ActionStatus, Session
 from retro_tui.domain.text import name_key
 from retro_tui.reports.followup import ActionRow, MentionKind, collect
+from retro_tui.reports.health_trend import HealthTrend, health_trends
 from retro_tui.reports.measure_insights import MeasureInsights, measure_insights
 from retro_tui.reports.problems import Scores
 from retro_tui.reports.recurring import (
@@ -307,11 +308,13 @@ class Insights:
     linked_retros: int = 0  # retros with at least one confirmed link: what "none" rests on
     problems_window: int = 0  # how many retros were looked at for recurring problems
     measures: MeasureInsights | None = None  # issue 14: measured actions and numbers
+    health: tuple[HealthTrend, ...] = ()  # issue 16: the health check per dimension
 
     def to_json(self) -> dict[str, object]:
         """Plain data for `--json`; the shape is part of the CLI's contract."""
         return {
             **({"measures": self.measures.to_json()} if self.measures else {}),
+            "health": [{"dimension": h.title, "averages": list(h.averages)} for h in self.health],
             "team": self.team,
             "sessions": self.sessions,
             "first": self.first,
@@ -433,4 +436,5 @@ def insights(
         linked_retros=sum(bool(s.problem_links) for s in recent),
         problems_window=len(recent),
         measures=measure_insights(mine, rows),
+        health=health_trends(mine),
     )

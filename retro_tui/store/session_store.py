@@ -7,6 +7,7 @@ one TinyDB database written atomically by `files.AtomicJSONStorage`.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
@@ -206,6 +207,18 @@ class SessionStore:
             except StoreError:
                 continue
         return None
+
+    def team_sessions(self, team: str) -> tuple[Session, ...]:
+        """Every readable session of `team`, newest first (a broken file is skipped: the
+        picker names it). The check-in questions a team was asked come from these."""
+        key = name_key(team.strip())
+        found: tuple[Session, ...] = ()
+        for summary in self.list().sessions:
+            if name_key(summary.team.strip()) != key:
+                continue
+            with contextlib.suppress(StoreError):
+                found = (*found, self._read_only(summary.path))
+        return found
 
     # --- names ------------------------------------------------------------------------------
     def resolve(self, name_or_prefix: str) -> str:

@@ -125,14 +125,16 @@ def votes_left_text(view: BoardView) -> str:
     return f"{votes_left(view)} of {budget} votes left"
 
 
-def skip_target(phase: Phase) -> Phase | None:
-    """Where "skip" goes: past every optional phase right after this one, or None."""
-    index = phase.order + 1
-    if index >= len(PHASE_ORDER) or PHASE_ORDER[index] not in OPTIONAL_PHASES:
+def skip_target(phase: Phase, phases: tuple[Phase, ...] = PHASE_ORDER) -> Phase | None:
+    """Where "skip" goes: past every optional phase right after this one, or None.
+    `phases` are the session's own (phases_of): a step it does not use is no skip."""
+    order = phases if phase in phases else PHASE_ORDER
+    index = order.index(phase) + 1
+    if index >= len(order) or order[index] not in OPTIONAL_PHASES:
         return None
-    while index < len(PHASE_ORDER) and PHASE_ORDER[index] in OPTIONAL_PHASES:
+    while index < len(order) and order[index] in OPTIONAL_PHASES:
         index += 1
-    return PHASE_ORDER[index] if index < len(PHASE_ORDER) else None
+    return order[index] if index < len(order) else None
 
 
 def age_text(raised_on: str, today: date) -> str:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from retro_tui.domain import commands as c
 from retro_tui.domain import rules
+from retro_tui.domain.anonymity import reveal_order
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import ActionItem, Role, Session
 from retro_tui.domain.phases import PHASE_ORDER, Phase
@@ -55,12 +56,15 @@ KINDS = (
     "delete_action",
     "review",
     "roti",
+    "rate_health",
+    "park",
 )
 # Half the commands fit the current phase, so random runs get somewhere.
 LIKELY: dict[Phase, tuple[str, ...]] = {
     Phase.CHECKIN: ("check_in", "rename", "next", "go_to", "timer_start"),
     Phase.DATA: ("next", "previous", "go_to"),
     Phase.REVIEW: ("review", "review", "next", "previous"),
+    Phase.HEALTH: ("rate_health", "rate_health", "next", "previous", "go_to"),
     Phase.WRITE: ("add_card",) * 5 + ("edit_card", "delete_card", "move_card", "mark_done", "next"),
     Phase.GROUP: ("merge",) * 4 + ("unmerge", "title_topic", "move_card", "delete_card", "next"),
     Phase.VOTE: ("vote",) * 6 + ("unvote", "mark_done", "settings", "next", "previous"),
@@ -152,6 +156,11 @@ def command(draw: st.DrawFn, run: Run, kind: str, actor: str) -> c.Command:
         return c.PreviousPhase()
     if kind == "go_to":
         return c.GoToPhase(phase=_phase_target(draw, s).value)
+    if kind == "rate_health":
+        n = draw(st.sampled_from([len(s.health.dimensions), 1]))
+        return c.RateHealth(scores=",".join(str(draw(st.integers(0, 6))) for _ in range(n)))
+    if kind == "park":
+        return c.Park(target=_ids(draw, s, cards, topics), parked=draw(st.booleans()))
     if kind == "timer_start":
         return c.TimerStart(minutes=draw(st.none() | st.floats(-1, 300, allow_nan=False)))
     if kind == "timer_pause":
@@ -274,6 +283,10 @@ def check_model(s: Session) -> None:
     assert s.phase_log[-1].phase is s.phase and s.phase_log[-1].ended_at is None
     assert all(rec.ended_at is not None for rec in s.phase_log[:-1])
     assert s.redacted_for is None
+    for values in s.health.scores.values():  # never in the order seats gave them
+        assert list(values) == sorted(values)
+        assert len(values) <= len(s.health.rated)
+    assert list(s.health.rated) == sorted(set(s.health.rated))
     assert session_from_dict(json.loads(dump(s))) == s
 
 
@@ -284,7 +297,8 @@ def check_views(s: Session, run: Run) -> None:
     for viewer in (*(p.id for p in s.participants), None):
         view = view_for(s, viewer)
         assert len(view.cards) == len(s.cards)
-        for seen, truth in zip(view.cards, s.cards, strict=True):
+        # An anonymous retro's revealed cards stand in a salted order (domain/anonymity.py).
+        for seen, truth in zip(view.cards, reveal_order(s, s.cards), strict=True):
             assert (seen.id, seen.column) == (truth.id, truth.column)
             if truth.author == viewer:
                 assert seen == truth

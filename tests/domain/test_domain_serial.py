@@ -341,6 +341,13 @@ SAMPLES: list[c.Command] = [
     c.AskReady(ask=True),
     c.React(target="t1", kind="love"),
     c.AddComment(target="t1", text="+1, and the briefs came late too"),
+    # Issue 16, part B.
+    c.Park(target="t3"),
+    c.Park(target="c4~s1", parked=False),
+    c.SkipIcebreaker(),
+    c.OpenEarly(),
+    c.RateHealth(scores="3,4,5,1,2,3,4,5"),
+    c.RevealHealth(),
 ]
 
 

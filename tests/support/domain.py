@@ -101,6 +101,11 @@ class Retro:
             # Going to the optional Data step is what turns it on.
             self.do(self.fac, c.GoToPhase(phase=phase.value), now)
             return
+        if phase is Phase.HEALTH and not self.session.health_step:  # likewise the health check
+            if self.session.phase.order > phase.order:
+                self.move_to(Phase.REVIEW, now)
+            self.do(self.fac, c.GoToPhase(phase=phase.value), now)
+            return
         while self.session.phase is not phase:
             if phase.order > self.session.phase.order:
                 self.do(self.fac, c.NextPhase(), now)

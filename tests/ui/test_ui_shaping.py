@@ -88,7 +88,12 @@ def test_topics_are_one_item_in_their_column_and_votes_count_down() -> None:
     [(Phase.CHECKIN, Phase.WRITE), (Phase.REVIEW, None), (Phase.WRITE, None), (Phase.CLOSE, None)],
 )
 def test_skip_goes_past_optional_phases(phase: Phase, target: Phase | None) -> None:
-    assert skip_target(phase) is target
+    assert skip_target(phase, phases_of(False)) is target
+
+
+def test_skip_goes_past_the_health_check_when_the_session_holds_one() -> None:
+    assert skip_target(Phase.REVIEW, phases_of(False, True)) is Phase.WRITE
+    assert skip_target(Phase.HEALTH, phases_of(False, True)) is None
 
 
 def test_participants_never_get_facilitator_actions() -> None:
@@ -134,8 +139,8 @@ def test_phase_bar_fits_80_columns_beside_the_timer() -> None:
     for phase in phases_of(False):
         assert phase_bar_text(phase, level=1).cell_len <= 60
         assert phase.label in phase_bar_text(phase, level=2).plain or phase is Phase.REVIEW
-    # With the optional Data step the bar takes level 2 at 80 columns.
+    # With the optional Data step (and health check) the bar takes level 2 at 80 columns.
     for phase in PHASE_ORDER:
-        shown = phase_bar_text(phase, level=2, phases=phases_of(True))
+        shown = phase_bar_text(phase, level=2, phases=phases_of(True, True))
         assert shown.cell_len <= 60
-        assert phase.label in shown.plain or phase is Phase.REVIEW
+        assert phase.label in shown.plain or phase in (Phase.REVIEW, Phase.HEALTH)

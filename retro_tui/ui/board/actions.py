@@ -16,9 +16,10 @@ from textual import work
 from textual.widgets import ContentSwitcher
 
 from retro_tui.domain import commands as c
+from retro_tui.domain import parking
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Card
-from retro_tui.domain.phases import Phase
+from retro_tui.domain.phases import Phase, phases_of
 from retro_tui.domain.problems import PROBLEM_NAME_MAX
 from retro_tui.domain.text import shorten
 from retro_tui.domain.views import BoardView
@@ -507,7 +508,12 @@ class BoardActions(BoardState):
         self.send_soon(c.PreviousPhase())
 
     def action_skip_phase(self) -> None:
-        target = skip_target(self.view.session.phase) if self.view else None
+        session = self.view.session if self.view else None
+        target = (
+            skip_target(session.phase, phases_of(session.data_step, session.health_step))
+            if session is not None
+            else None
+        )
         if target is not None:
             self.send_soon(c.GoToPhase(phase=target.value))
 
@@ -545,6 +551,50 @@ class BoardActions(BoardState):
         from retro_tui.ui.screens.people import PeopleDialog
 
         self.app.push_screen(PeopleDialog(lambda: self.view, self.send))
+
+    # --- the parking lot (issue 16, part B) ------------------------------------------------
+    def action_park(self) -> None:
+        """Park or unpark the selection; at the review, mark last retro's parked item
+        dealt with (or parked again)."""
+        if self.view is None:
+            return
+        session = self.view.session
+        if session.phase is Phase.REVIEW:
+            key = self._table_key(ReviewPane)
+            item = next((p for p in session.parked_before if p.id == key), None)
+            if key is not None and item is None:
+                self.notify("Select an item of last retro's parking lot.", severity="warning")
+            if item is not None:
+                self.send_soon(c.Park(target=item.id, parked=item.settled))
+            return
+        target = self.selected_target()
+        if target is None:
+            self.notify("Select a card or topic first.", severity="warning")
+            return
+        self.send_soon(c.Park(target=target, parked=not parking.is_parked(session, target)))
+
+    # --- the health check (issue 16, part B) --------------------------------------------
+    @work(group="dialogs")
+    async def action_rate_health(self) -> None:
+        from retro_tui.ui.screens.health_dialog import HealthDialog
+
+        if self.view is None:
+            return
+        scores = await self.app.push_screen_wait(HealthDialog(self.view.session.health.dimensions))
+        if scores is not None:
+            await self.send(c.RateHealth(scores=scores))
+
+    def action_reveal_health(self) -> None:
+        self.send_soon(c.RevealHealth())
+
+    def action_open_health(self) -> None:
+        self.send_soon(c.GoToPhase(phase=Phase.HEALTH.value))
+
+    def action_open_early(self) -> None:
+        self.send_soon(c.OpenEarly())
+
+    def action_skip_icebreaker(self) -> None:
+        self.send_soon(c.SkipIcebreaker())
 
     def visible_pane(self) -> str | None:
         return self.query_one(ContentSwitcher).current

@@ -17,6 +17,7 @@ PRESENTING_HINTS: dict[Phase, str] = {
     Phase.CHECKIN: "Check in on your own screen: one word and a mood from 1 to 5.",
     Phase.WRITE: "Everyone writes on their own screen; cards stay face-down until the reveal.",
     Phase.CLOSE: "Rate the retro on your own screen: 1 (waste of time) to 5 (excellent).",
+    Phase.HEALTH: "Rate the team's health on your own screen, 1-5 per line; it is anonymous.",
 }
 
 
@@ -74,6 +75,13 @@ def _hint_line(view: BoardView) -> str:
             )
         case Phase.REVIEW:
             return "The facilitator is reviewing last retro's actions."
+        case Phase.HEALTH if fac:
+            return (
+                f"Health check: {k('rate-health')} rates 1-5 per line, anonymously"
+                f" · {k('reveal-health')} shows the results before everyone has rated."
+            )
+        case Phase.HEALTH:
+            return f"Health check: {k('rate-health')} rates 1-5 per line; no one sees yours."
         case Phase.WRITE:
             return (
                 f"Write privately: {k('add-card')} add · {k('edit-card')} edit"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-from retro_tui.domain.phases import PHASE_ORDER, Phase
+from retro_tui.domain.phases import PHASE_ORDER, Phase, phases_of
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import skip_target
 
@@ -89,6 +89,11 @@ def _shared(
     )
 
 
+def _skip_target(view: BoardView) -> Phase | None:
+    s = view.session
+    return skip_target(s.phase, phases_of(s.data_step, s.health_step))
+
+
 def _undoable(view: BoardView, _: BoardFacts) -> bool:
     """The viewer has changes of this phase to take back (the hub checks too)."""
     return any(record.phase is view.session.phase for record in view.session.undoable)
@@ -134,7 +139,7 @@ RULES: dict[str, KeyRule] = {
     "next_phase": _shared(facilitator=True, when=lambda v, _: v.session.phase is not LAST),
     "previous_phase": _shared(facilitator=True, when=lambda v, _: v.session.phase is not FIRST),
     "skip_phase": _shared(
-        facilitator=True, when=lambda v, _: skip_target(v.session.phase) is not None
+        facilitator=True, when=lambda v, _: _skip_target(v) is not None
     ),
     "timer_toggle": _shared(facilitator=True),
     "timer_extend": _shared(facilitator=True),
@@ -155,6 +160,20 @@ RULES: dict[str, KeyRule] = {
     "ask_ready": _shared(facilitator=True),
     "react": _rule(P.GROUP, P.VOTE, P.DISCUSS),
     "comment": _rule(P.DISCUSS),
+    # Issue 16, part B: the parking lot (domain/parking.py).
+    "park": _shared(P.REVIEW, P.GROUP, P.VOTE, P.DISCUSS, facilitator=True),
+    "open_early": _shared(P.CHECKIN, P.DATA, P.REVIEW, P.HEALTH, facilitator=True),
+    "open_health": _shared(P.CHECKIN, P.DATA, P.REVIEW, facilitator=True),
+    "rate_health": _rule(
+        P.HEALTH,
+        when=lambda v, _: v.you not in v.session.health.rated and not v.session.health.revealed,
+    ),
+    "reveal_health": _shared(
+        P.HEALTH, facilitator=True, when=lambda v, _: not v.session.health.revealed
+    ),
+    "skip_icebreaker": _shared(
+        P.CHECKIN, facilitator=True, when=lambda v, _: bool(v.session.icebreakers_next)
+    ),
 }
 
 
@@ -384,6 +403,45 @@ BOARD_BINDINGS: list[BindingType] = [
         "Was not",
         "readiness-no",
         tooltip="The selected check was not true before the work started",
+    ),
+    # Issue 16, part B.
+    _b(
+        "p",
+        "park",
+        "Park",
+        "park",
+        tooltip="Park the selected card or topic for later, or take it out of the parking lot",
+    ),
+    _b(
+        "i",
+        "skip_icebreaker",
+        "Other question",
+        "skip-icebreaker",
+        tooltip="Ask another check-in question from the bank instead of this one",
+    ),
+    _b("a", "rate_health", "Rate", "rate-health", tooltip="Rate the team's health, 1-5 per line"),
+    _b(
+        "V",
+        "reveal_health",
+        "Show results",
+        "reveal-health",
+        tooltip="Show the health check's results before everyone has rated",
+    ),
+    _b(
+        "K",
+        "open_health",
+        "Health check",
+        "open-health",
+        show=False,
+        tooltip="Go to the health check: everyone rates the team 1-5, anonymously",
+    ),
+    _b(
+        "w",
+        "open_early",
+        "Write early",
+        "open-early",
+        show=False,
+        tooltip="Open writing now, before the meeting: cards stay face-down, no timer runs",
     ),
     # Last in the footer: shown when the phase's own keys leave room (always on a
     # presenting board, which hides the keys for one's own cards).

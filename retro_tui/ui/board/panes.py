@@ -14,6 +14,7 @@ from retro_tui.ui.widgets.actions_pane import ActionsPane
 from retro_tui.ui.widgets.close_pane import ClosePane
 from retro_tui.ui.widgets.data_pane import DataPane
 from retro_tui.ui.widgets.discuss_pane import DiscussPane
+from retro_tui.ui.widgets.health_pane import HealthPane
 from retro_tui.ui.widgets.phase_pane import PhasePane
 from retro_tui.ui.widgets.review_pane import ReviewPane
 
@@ -21,6 +22,7 @@ PANES: dict[Phase, str] = {
     Phase.CHECKIN: "pane-checkin",
     Phase.DATA: "pane-data",
     Phase.REVIEW: "pane-review",
+    Phase.HEALTH: "pane-health",
     Phase.WRITE: "pane-board",
     Phase.GROUP: "pane-board",
     Phase.VOTE: "pane-board",
@@ -29,7 +31,7 @@ PANES: dict[Phase, str] = {
     Phase.CLOSE: "pane-close",
 }
 
-LaterPane = DataPane | ReviewPane | DiscussPane | ActionsPane | ClosePane
+LaterPane = DataPane | ReviewPane | DiscussPane | ActionsPane | ClosePane | HealthPane
 
 LATER_PANES: dict[str, type[LaterPane]] = {
     "pane-data": DataPane,
@@ -37,6 +39,7 @@ LATER_PANES: dict[str, type[LaterPane]] = {
     "pane-discuss": DiscussPane,
     "pane-actions": ActionsPane,
     "pane-close": ClosePane,
+    "pane-health": HealthPane,
 }
 
 

@@ -35,6 +35,7 @@ from retro_tui.ui.widgets.card_list import CardList
 from retro_tui.ui.widgets.checkin_pane import CheckinPane
 from retro_tui.ui.widgets.columns import ColumnsBoard
 from retro_tui.ui.widgets.discuss_pane import DiscussPane
+from retro_tui.ui.widgets.parking_line import parking_text
 from retro_tui.ui.widgets.phase_bar import PhaseBar
 from retro_tui.ui.widgets.presence import PresenceBar
 from retro_tui.ui.widgets.problem_hints import ProblemHints, advice_text
@@ -93,6 +94,7 @@ class BoardScreen(RoomActions):
         yield Static(id="phase-hint", markup=False)
         yield Static(id="problem", markup=False)
         yield ProblemHints(id="problem-hints", markup=False)
+        yield Static(id="parking-lot", markup=False)
         with ContentSwitcher(id="phases", initial="pane-checkin"):
             yield CheckinPane(id="pane-checkin")
             yield ColumnsBoard(id="pane-board").data_bind(grouping=BoardScreen.grouping)
@@ -134,7 +136,7 @@ class BoardScreen(RoomActions):
         session = view.session
         set_text(self.query_one("#session-title", Static), session_heading(view))
         bar = self.query_one(PhaseBar)
-        bar.phases = phases_of(session.data_step)
+        bar.phases = phases_of(session.data_step, session.health_step)
         bar.phase = session.phase
         self.query_one(TimerDisplay).timer = session.timer
         problem = self.query_one("#problem", Static)
@@ -144,6 +146,9 @@ class BoardScreen(RoomActions):
         if session.phase is not Phase.GROUP:
             self.grouping = None
         self._show_hint()
+        parked = self.query_one("#parking-lot", Static)
+        set_text(parked, parking_text(view))
+        parked.display = bool(parked.content)
         if session.phase is not self._phase:
             self._phase = session.phase
             self._show_pane(session.phase)

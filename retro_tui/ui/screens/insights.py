@@ -57,6 +57,10 @@ def trends_text(found: Insights) -> Text:
         )
     else:
         text.append("no ratings yet", style="dim")
+    for trend in found.health:  # the health check, per dimension (issue 16)
+        text.append(f"\n{('Health ' + trend.title)[:11]:<11} ", style="bold")
+        text.append(sparkline(trend.averages, low=1, high=5), style="magenta")
+        text.append("  " + trend.last_words, style="dim")
     rates = [c.rate for c in found.completion]
     known = [v for v in rates if v is not None]
     text.append("\nCompletion  ", style="bold")

@@ -8,7 +8,7 @@ from textual.widget import Widget
 
 from retro_tui.domain.phases import OPTIONAL_PHASES, Phase, phases_of
 
-SHORT_LABELS = {Phase.REVIEW: "Review"}
+SHORT_LABELS = {Phase.REVIEW: "Review", Phase.HEALTH: "Health"}
 
 
 def phase_bar_text(

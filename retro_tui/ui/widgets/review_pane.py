@@ -6,7 +6,7 @@ from rich.text import Text
 
 from retro_tui.domain.judging import judgement
 from retro_tui.domain.measures import Readiness, Verdict, format_change, format_number
-from retro_tui.domain.model import ReviewDecision, ReviewItem, Session
+from retro_tui.domain.model import ParkedItem, ReviewDecision, ReviewItem, Session
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import age_text
 from retro_tui.ui.widgets.table_pane import TablePane
@@ -31,6 +31,19 @@ def review_row(entry: ReviewItem, view: BoardView) -> list[Text]:
         Text(age, style="dim"),
         result_text(view.session, entry),
         Text(label, style=style),
+    ]
+
+
+def parked_row(item: ParkedItem, view: BoardView) -> list[Text]:
+    """One of last retro's parked items, under the actions (p: dealt with / parked)."""
+    age = age_text(item.raised_on, view.session.created_at.date()) if item.raised_on else ""
+    state = ("✓ dealt with", "green") if item.settled else ("⏸ parked", "yellow")
+    return [
+        Text("⏸ " + item.text),
+        Text("–"),
+        Text(age, style="dim"),
+        Text("–", style="dim"),
+        Text(state[0], style=state[1]),
     ]
 
 
@@ -127,7 +140,11 @@ class ReviewPane(TablePane):
         else:
             decided = sum(1 for r in review if r.decision is not ReviewDecision.PENDING)
             intro.update(Text(f"Last retro's open actions: {decided} of {len(review)} decided."))
-        self.table.fill([(r.action.id, review_row(r, view)) for r in review])
+        rows = [(r.action.id, review_row(r, view)) for r in review]
+        rows += [(p.id, parked_row(p, view)) for p in view.session.parked_before]
+        if view.session.parked_before and not review:
+            intro.update(Text("No open actions; last retro's parking lot is below."))
+        self.table.fill(rows)
         self.show_detail()
 
     def show_detail(self) -> None:

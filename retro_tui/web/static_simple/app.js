@@ -9,6 +9,7 @@
   const PHASES = [
     ["checkin", "Check-in"],
     ["review", "Review actions"],
+    ["health", "Health check"],
     ["write", "Write"],
     ["group", "Group"],
     ["vote", "Vote"],
@@ -183,6 +184,7 @@
     }
     updatePanel(s.phase);
     updateRoom();
+    renderParking(s);
     if (focusKey) {
       const again = document.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
       if (again && document.activeElement !== again) again.focus();
@@ -190,7 +192,9 @@
   }
 
   function renderPhases(phase) {
-    const items = PHASES.map(([key, title]) =>
+    // The health check is listed only in retros that hold one (issue 16).
+    const shown = PHASES.filter(([key]) => key !== "health" || session().health_step);
+    const items = shown.map(([key, title]) =>
       h(
         "li",
         { "aria-current": key === phase ? "step" : false, class: key === phase ? "-now" : "" },
@@ -199,6 +203,23 @@
       ),
     );
     $("phases").replaceChildren(...items);
+  }
+
+  // The parking lot (issue 16): what the facilitator set aside, on every phase's page.
+  function renderParking(s) {
+    const items = s.parked || [];
+    let section = $("parking");
+    if (!items.length) {
+      if (section) section.remove();
+      return;
+    }
+    if (!section) {
+      section = h("section", { id: "parking", "aria-labelledby": "parking-heading" },
+        h("h2", { id: "parking-heading" }), h("ul", { id: "parking-list", class: "items" }));
+      $("board").append(section);
+    }
+    $("parking-heading").textContent = "Parking lot (" + items.length + ")";
+    $("parking-list").replaceChildren(...items.map((item) => h("li", {}, item.text || "…")));
   }
 
   function renderWho() {
@@ -214,6 +235,7 @@
   const panels = {
     checkin: { build: buildCheckin, update: updateCheckin },
     review: { build: () => [h("h2", {}, "Review last retro's actions"), h("ul", { id: "review-list", class: "items" })], update: updateReview },
+    health: { build: buildHealth, update: updateHealth },
     write: { build: buildWrite, update: updateWrite },
     group: { build: () => [h("h2", {}, "Group: every card is revealed"), h("div", { id: "revealed", class: "columns" })], update: updateRevealed },
     vote: { build: buildVote, update: updateVote },
@@ -274,7 +296,7 @@
         if (answer.t === "ack") showStatus("You checked in.", "ok");
       });
     });
-    return [h("h2", {}, "Check-in"), form, h("h3", {}, "Check-ins"), h("p", { id: "checkin-count" }), h("ul", { id: "checkins", class: "items" })];
+    return [h("h2", {}, "Check-in"), h("p", { id: "icebreaker", class: "question" }), form, h("h3", {}, "Check-ins"), h("p", { id: "checkin-count" }), h("ul", { id: "checkins", class: "items" })];
   }
 
   function updateCheckin() {
@@ -282,17 +304,80 @@
     const everyone = session().participants;
     const answered = everyone.filter((p) => p.checkin_word || p.mood);
     const readable = answered.filter((p) => p.checkin_word !== CHECKED_IN);
-    const rows = readable.map((p) =>
-      h("li", {}, h("strong", {}, p.id === view.you ? "You" : p.name), ": " + (p.checkin_word || "—") + (p.mood ? " · mood " + p.mood + " of 5" : "")),
-    );
+    const said = (word, mood) => (word || "—") + (mood ? " · mood " + mood + " of 5" : "");
+    // An anonymous retro: words and moods without names, in the hub's order (by word).
+    const anonymous = session().settings.anonymous;
+    const rows = anonymous
+      ? (session().checkin_answers || []).map((a) => h("li", {}, said(a.word, a.mood)))
+      : readable.map((p) => h("li", {}, h("strong", {}, p.id === view.you ? "You" : p.name), ": " + said(p.checkin_word, p.mood)));
+    const own = anonymous && !rows.length ? readable.filter((p) => p.id === view.you) : [];
+    if (own.length) rows.push(h("li", {}, h("strong", {}, "You"), ": " + said(own[0].checkin_word, own[0].mood)));
+    $("icebreaker").textContent = session().icebreaker || "How do you arrive today?";
     $("checkin-count").textContent = answered.length + " of " + everyone.length + " checked in.";
     $("checkins").replaceChildren(...rows);
+  }
+
+  // health check (issue 16): one 1-5 choice per dimension, sent once; always anonymous
+  function buildHealth() {
+    const dims = session().health.dimensions;
+    const groups = dims.map((dim) =>
+      h(
+        "fieldset",
+        { class: "health-dim" },
+        h("legend", {}, dim.title + (dim.prompt ? " — " + dim.prompt : "")),
+        ...[1, 2, 3, 4, 5].map((n) =>
+          h("label", { class: "choice" }, h("input", { type: "radio", name: "health-" + dim.key, value: n }), String(n)),
+        ),
+      ),
+    );
+    const form = h(
+      "form",
+      { id: "health-form" },
+      h("p", {}, "1 = far from it, 5 = just right. Your ratings are anonymous: no one can see them, so they cannot be changed later."),
+      ...groups,
+      h("button", { type: "submit" }, "Send my ratings"),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const scores = dims.map((dim) => {
+        const chosen = form.querySelector(`input[name="health-${CSS.escape(dim.key)}"]:checked`);
+        return chosen ? chosen.value : "";
+      });
+      if (scores.includes("")) {
+        showStatus("Rate every line from 1 to 5 first.", "error");
+        return;
+      }
+      send({ name: "rate_health", scores: scores.join(",") }, (answer) => {
+        if (answer.t === "ack") showStatus("Your ratings are in.", "ok");
+      });
+    });
+    return [h("h2", {}, "Health check"), h("p", { id: "health-count" }), form, h("h3", {}, "Results"), h("ul", { id: "health-results", class: "items" })];
+  }
+
+  function updateHealth() {
+    const check = session().health;
+    const rated = check.rated.includes(view.you);
+    $("health-form").hidden = rated || check.revealed;
+    $("health-count").textContent = check.rated.length + " of " + session().participants.length + " rated" + (rated ? "; you have rated." : ".");
+    const rows = check.revealed
+      ? check.dimensions.map((dim) => {
+          const scores = check.scores[dim.key] || [];
+          if (!scores.length) return h("li", {}, dim.title + ": no ratings");
+          const average = scores.reduce((a, b) => a + b, 0) / scores.length;
+          return h("li", {}, h("strong", {}, dim.title), ": average " + average.toFixed(1) + ", from " + Math.min(...scores) + " to " + Math.max(...scores) + " (" + scores.length + " ratings)");
+        })
+      : [h("li", {}, "Results show when everyone has rated, or when the facilitator shows them.")];
+    $("health-results").replaceChildren(...rows);
   }
 
   function updateReview() {
     const rows = session().review.map((item) =>
       h("li", {}, item.action.text, h("span", { class: "meta" }, " · " + item.decision)),
     );
+    for (const item of session().parked_before || []) {
+      const state = item.settled ? "dealt with" : "parked last time";
+      rows.push(h("li", {}, item.text, h("span", { class: "meta" }, " · " + state)));
+    }
     $("review-list").replaceChildren(...(rows.length ? rows : [h("li", {}, "No open actions from the last retro.")]));
   }
 
