@@ -142,7 +142,7 @@ async def vote(person: Person, read: Callable[[], Session], pid: str, times: int
     """Select a card with the arrows and vote until the saved file has the votes. Where
     the first arrow lands depends on what had focus, so select again only when the first
     vote has clearly not arrived (a slow save must not be taken for a missed key)."""
-    await person.terminal.wait_for_text("Vote", timeout=30)
+    await person.terminal.wait_for_text("votes left", timeout=30)  # the vote phase itself
     await person.focus()
     for _ in range(5):
         await person.page.keyboard.press("ArrowDown")
