@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import random
 import statistics
 import time
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.clients import shows
+from bench.clients import hides, shows
 from bench.host import Host
 from bench.live import LiveRun
 from bench.stats import mib
@@ -33,6 +34,7 @@ from retro_tui.client import SocketClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Role
 from retro_tui.domain.views import BoardView
+from retro_tui.store import SessionStore
 from retro_tui.tab_env import IDENTITY_ENV
 
 # Shares of the run's length given to each phase (writing is most of a retro).
@@ -49,6 +51,7 @@ CHUNK = 6  # characters a tab sends at once while "typing" a card
 TYPING_PAUSE = 0.4  # seconds between two chunks: about 15 characters a second
 THINKING = (3.0, 8.0)  # seconds a person pauses between two cards
 SETTLE = 3.0  # seconds a fresh tab is left to draw before its memory is read
+UP, DOWN = "\x1b[A", "\x1b[B"  # the arrow keys, as a terminal sends them
 
 
 @dataclass
@@ -255,43 +258,60 @@ class SoakRun(LiveRun):
 
     async def type_card(self, tab: RemoteTab, text: str) -> None:
         await tab.send_keys("a")
-        await tab.wait_for(shows("0/500"), 30)
+        await self._wait(tab, shows("0/500"), "the card dialog")
         for i in range(0, len(text), CHUNK):
             await tab.send_keys(text[i : i + CHUNK])
             await asyncio.sleep(TYPING_PAUSE)
-        await tab.wait_for(shows(f"{len(text)}/500"), 30)
+        await self._wait(tab, shows(f"{len(text)}/500"), "the typed text")
         await tab.send_keys("\r")
-        await self._closed_dialog(tab)
+        await self._wait(tab, hides("/500"), "the dialog to close")
 
-    async def _closed_dialog(self, tab: RemoteTab) -> None:
-        async with asyncio.timeout(30):
-            while "/500" in await tab.screen_text():
-                await asyncio.sleep(0.1)
+    async def _wait(self, tab: RemoteTab, spec: dict[str, str], what: str) -> None:
+        try:
+            await tab.wait_for(spec, 30)
+        except TimeoutError:
+            screen = await tab.screen_text()
+            near = " | ".join(line.strip() for line in screen.splitlines() if "/500" in line)
+            raise TimeoutError(f"tab {tab.number}: no {what} after 30 s ({near!r})") from None
+
+    async def select_own_card(self, tab: RemoteTab) -> bool:
+        """Put the tab's cursor on its newest card, found in the session file (the hub
+        writes it atomically; its seats say whose a card is)."""
+        session = SessionStore(self.folder).load(self.host.session_id)
+        seat = hashlib.sha256(tab.identity.encode()).hexdigest()
+        me = next((p.id for p in session.participants if p.seat == seat), None)
+        column = [card for card in session.cards if card.column == session.columns[0].key]
+        mine = [i for i, card in enumerate(column) if card.author == me]
+        if not mine:
+            return False
+        await tab.send_keys(UP * (len(column) + 1) + DOWN * mine[-1])
+        return True
 
     async def edit_own_card(self, tab: RemoteTab) -> None:
-        """`e` on the selected card (the one just written keeps the cursor)."""
+        if not await self.select_own_card(tab):
+            return
         await tab.send_keys("e")
         try:
-            await tab.wait_for(shows("/500"), 3)
+            await tab.wait_for(shows("/500"), 5)
         except TimeoutError:
-            return  # not one of this person's cards: the board said so, nothing opened
+            return  # the cursor was not on one of this person's cards: nothing opened
         await tab.send_keys(" (edited)")
         await asyncio.sleep(TYPING_PAUSE)
         await tab.send_keys("\r")
-        await self._closed_dialog(tab)
+        await self._wait(tab, hides("/500"), "the edit dialog to close")
         self.soak.edits += 1
 
     async def delete_own_card(self, tab: RemoteTab) -> None:
+        if not await self.select_own_card(tab):
+            return
         await tab.send_keys("d")
         try:
-            await tab.wait_for(shows("Delete this card?"), 3)
+            await tab.wait_for(shows("Delete this card?"), 5)
         except TimeoutError:
             return
         await tab.send_keys("y")
+        await self._wait(tab, hides("Delete this card?"), "the question to close")
         self.soak.deletions += 1
-        async with asyncio.timeout(30):
-            while "Delete this card?" in await tab.screen_text():
-                await asyncio.sleep(0.1)
 
     # --- group: the facilitator merges cards into topics and titles them -------------------
     async def play_group(self, length: float) -> None:
@@ -329,7 +349,7 @@ class SoakRun(LiveRun):
             await asyncio.sleep(rng.uniform(1.0, 4.0))
             with contextlib.suppress(ConnectionError, RuntimeError):
                 for _ in range(rng.randint(0, 3)):
-                    await tab.send_keys("\x1b[B")  # down: another card or topic
+                    await tab.send_keys(DOWN)  # another card or topic
                 await tab.send_keys("v")
                 self.soak.votes += 1
 

@@ -17,6 +17,7 @@ from retro_tui.domain import commands as c
 from retro_tui.domain.phases import Phase
 from retro_tui.ui.app import make_app
 from retro_tui.ui.board.screen import BoardScreen
+from retro_tui.ui.widgets.card_list import CardList
 from tests.support.ui import make_launcher, open_board, type_text, wait_until
 
 
@@ -59,3 +60,34 @@ async def test_the_keys_a_footer_stopped_showing_are_freed(quiet_env: Path) -> N
         assert len(drawn) > 40  # the footer was drawn again several times
         kept = [ref for ref in gone if ref() is not None]
         assert kept == [], f"{len(kept)} keys no longer shown are still in memory"
+
+
+async def test_the_columns_forget_their_cards_lines_while_another_phase_shows(
+    quiet_env: Path,
+) -> None:
+    """From Discuss on, a tab kept every card's drawn lines on its hidden board (a few MB
+    at a few hundred cards) that a tab opened then never draws; going back draws them
+    again."""
+    launcher = make_launcher(quiet_env)
+    session = launcher.create_session(format_key="went-well", title="Sprint 17", team="Web")
+    app = make_app(launcher=launcher, session_id=session.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board, hub = await open_board(pilot)
+        await board.client.send(c.GoToPhase(phase="write"))
+        for n in range(6):
+            await board.client.send(c.AddCard(column="went-well", text=f"card {n}"))
+        await board.client.send(c.NextPhase())  # group
+        await board.client.send(c.NextPhase())  # vote
+        lists = list(board.query(CardList))
+        await wait_until(pilot, lambda: sum(len(x.items) for x in lists) == 6, "the cards")
+        assert any(x._lines for x in lists)
+
+        await board.client.send(c.NextPhase())
+        await wait_until(pilot, lambda: board.visible_pane() == "pane-discuss", "discuss")
+        await wait_until(pilot, lambda: not any(x._lines for x in lists), "the lines freed")
+        assert [x.items for x in lists] == [(), (), ()]
+
+        await board.client.send(c.PreviousPhase())
+        await wait_until(pilot, lambda: sum(len(x.items) for x in lists) == 6, "drawn again")
+        assert any(x._lines for x in lists)
+        assert hub.session.phase is Phase.VOTE

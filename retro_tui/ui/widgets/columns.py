@@ -64,6 +64,11 @@ class ColumnsBoard(HorizontalScroll, PhasePane, inherit_bindings=False):
         if followed is not None and followed.id not in self._live_ids():
             self._refocus(followed)
 
+    def on_hide(self) -> None:
+        if not self.display:  # another phase's pane took its place (not a dialog over it)
+            for column in self.columns():
+                column.cards.release()  # drawn again when the board next gets its view
+
     MIN_COLUMN_WIDTH: ClassVar[int] = 26
 
     def on_resize(self) -> None:
