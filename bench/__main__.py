@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from bench.bigsession import BigResult, run_big
@@ -95,6 +97,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--soak", action="store_true", help="a whole retro, memory sampled")
     parser.add_argument("--minutes", type=float, default=3.0, help="--soak: the retro's length")
     parser.add_argument("--tabs", type=int, default=12, help="--soak: long-lived tabs")
+    parser.add_argument("--samples", type=Path, default=None, help="--soak: JSON of every sample")
     parser.add_argument("--sizes", type=int, nargs="+", default=None)
     parser.add_argument("--cards", type=int, default=None, help="cards timed per size (≥ 50)")
     parser.add_argument("--cpu-window", type=float, default=None, help="seconds of CPU window")
@@ -171,6 +174,8 @@ async def run(
 def soak(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         result = asyncio.run(run_soak(args.tabs, args.minutes, Path(tmp), args.tab_workers))
+    if args.samples is not None:
+        args.samples.write_text(json.dumps([asdict(s) for s in result.samples]), encoding="utf-8")
     print()
     print("\n".join(soak_table(result)))
     for problem in result.errors:

@@ -216,6 +216,8 @@ class SoakRun(LiveRun):
             long = [_rss(p) for p in self.processes.values()]
             self.soak.gaps.append(PhaseGap(self.phase, long, fresh))
             gap = max(long) - fresh
+            each = " ".join(f"{rss / 2**20:.0f}" for rss in long)
+            self.say(f"{self.phase}: long tabs' RSS (MB): {each}")
             most = mib(max(long))
             self.say(f"{self.phase}: long tabs up to {most}, fresh {mib(fresh)}, gap {mib(gap)}")
         except (TimeoutError, ConnectionError, RuntimeError) as error:
