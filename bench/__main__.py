@@ -4,6 +4,9 @@ Starts a real host (`retro-tui serve`: hub + textual-serve) on loopback for 10, 
 100 participants, drives simulated browser tabs (bench/clients.py) that each get a real
 participant process, prints the table and writes it to BENCHMARKS.md. `--quick` is the
 CI run: 10 participants, a few cards, no file written unless `--output` is given.
+`--soak` plays a whole retro instead (bench/soak.py): `--tabs` long-lived tabs for
+`--minutes`, every process's memory and CPU sampled; it prints its table (BENCHMARKS.md
+keeps it among the findings, by hand) and writes nothing.
 
 Exit status: 1 when a vote was lost, doubled or over budget, or the run broke (a tab
 could not join, a card never showed). Never because a figure missed its target.
@@ -13,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from bench.bigsession import BigResult, run_big
@@ -24,6 +29,7 @@ from bench.live import LiveResult, LiveRun
 from bench.naive import NaiveResult, run_naive
 from bench.pages import page_table, run_sizes
 from bench.report import command_line, document, table
+from bench.soak import run_soak, soak_table
 
 FINDINGS_MARK = "<!-- findings: kept when the benchmark rewrites this file -->"
 
@@ -88,6 +94,10 @@ METHOD = """
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="CI run: 10 participants, seconds")
+    parser.add_argument("--soak", action="store_true", help="a whole retro, memory sampled")
+    parser.add_argument("--minutes", type=float, default=3.0, help="--soak: the retro's length")
+    parser.add_argument("--tabs", type=int, default=12, help="--soak: long-lived tabs")
+    parser.add_argument("--samples", type=Path, default=None, help="--soak: JSON of every sample")
     parser.add_argument("--sizes", type=int, nargs="+", default=None)
     parser.add_argument("--cards", type=int, default=None, help="cards timed per size (≥ 50)")
     parser.add_argument("--cpu-window", type=float, default=None, help="seconds of CPU window")
@@ -161,8 +171,22 @@ async def run(
     return live, naive, big, broken
 
 
+def soak(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
+        result = asyncio.run(run_soak(args.tabs, args.minutes, Path(tmp), args.tab_workers))
+    if args.samples is not None:
+        args.samples.write_text(json.dumps([asdict(s) for s in result.samples]), encoding="utf-8")
+    print()
+    print("\n".join(soak_table(result)))
+    for problem in result.errors:
+        print(f"problem: {problem}", file=sys.stderr)
+    return 1 if result.errors or not result.samples else 0
+
+
 def main() -> int:
     args = parse()
+    if args.soak:
+        return soak(args)
     with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         live, naive, big, broken = asyncio.run(run(args, Path(tmp)))
     pages = asyncio.run(run_sizes(args.page_sizes, args.cards, args.tab_workers))

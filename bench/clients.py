@@ -109,6 +109,11 @@ def shows(text: str) -> Spec:
     return {"shows": text}
 
 
+def hides(text: str) -> Spec:
+    """The screen no longer shows `text` (a dialog has closed)."""
+    return {"hides": text}
+
+
 def column_count_at_least(title: str, n: int) -> Spec:
     """The column heading ("Went well  12") shows at least `n` cards."""
     return {"column": title, "at_least": n}
@@ -122,6 +127,9 @@ def condition(spec: Spec) -> Condition:
     if "shows" in spec:
         text = str(spec["shows"])
         return lambda screen: text in screen
+    if "hides" in spec:
+        gone = str(spec["hides"])
+        return lambda screen: gone not in screen
     title, n = str(spec["column"]), int(spec["at_least"])
     pattern = _COLUMN_COUNT.get(title)
     if pattern is None:

@@ -39,6 +39,21 @@ def forget_watches_of(node: DOMNode) -> None:
         watchers[name] = [(owner, callback) for owner, callback in entries if owner is not node]
 
 
+def forget_closed_watchers(node: DOMNode) -> None:
+    """Drop the watches that closed widgets put on `node`, so those widgets can be freed.
+
+    `child.data_bind(x=Parent.x)` keeps `(child, callback)` in the parent's watcher list
+    until `x` next changes (Textual prunes closed watchers only then). The footer binds
+    every key it draws that way and draws them all again whenever the keys on offer
+    change, so each change left the old keys, with their styles and rendered lines, on
+    the footer: ~15 per card a person wrote, ~0.3 MB, and hundreds more in Discuss,
+    where every move of the cursor offers other keys (issue 17).
+    """
+    watchers: dict[str, list[tuple[MessagePump, object]]] = getattr(node, "__watchers", {})
+    for name, entries in watchers.items():
+        watchers[name] = [(owner, callback) for owner, callback in entries if not owner._closing]
+
+
 async def drained(pump: MessagePump) -> None:
     """Return once `pump` has handled every message queued before the call (or closed).
 

@@ -18,7 +18,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import AwaitMount
-from textual.widgets import ContentSwitcher, DataTable, Footer, Static
+from textual.widgets import ContentSwitcher, DataTable, Static
 
 from retro_tui.client import HubClient
 from retro_tui.domain import commands as c
@@ -35,6 +35,7 @@ from retro_tui.ui.widgets.card_list import CardList
 from retro_tui.ui.widgets.checkin_pane import CheckinPane
 from retro_tui.ui.widgets.columns import ColumnsBoard
 from retro_tui.ui.widgets.discuss_pane import DiscussPane
+from retro_tui.ui.widgets.keys_footer import KeysFooter
 from retro_tui.ui.widgets.parking_line import parking_text
 from retro_tui.ui.widgets.phase_bar import PhaseBar
 from retro_tui.ui.widgets.presence import PresenceBar
@@ -98,7 +99,7 @@ class BoardScreen(RoomActions):
         with ContentSwitcher(id="phases", initial="pane-checkin"):
             yield CheckinPane(id="pane-checkin")
             yield ColumnsBoard(id="pane-board").data_bind(grouping=BoardScreen.grouping)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.follow_hub()

@@ -110,6 +110,16 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
             self.cursor = 0
         self._rebuild()
 
+    def release(self) -> None:
+        """Forget the items and their drawn lines until the next `show` (issue 17).
+
+        While another phase's pane is on screen, the lines of a few hundred cards (each
+        a `Strip` with its caches and cropped copies) are ~5 MB a tab holds for nothing;
+        a tab opened in that phase never draws them. `show` draws them again.
+        """
+        self.items = ()
+        self._lines, self._spans, self._blocks = [], [], {}
+
     def select(self, index: int, *, scroll: bool = True) -> None:
         """Put the cursor on item `index` (clamped) and bring it into view."""
         index = min(max(index, 0), len(self.items) - 1) if self.items else -1

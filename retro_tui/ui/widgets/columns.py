@@ -64,6 +64,11 @@ class ColumnsBoard(HorizontalScroll, PhasePane, inherit_bindings=False):
         if followed is not None and followed.id not in self._live_ids():
             self._refocus(followed)
 
+    def on_hide(self) -> None:
+        if not self.display:  # another phase's pane took its place (not a dialog over it)
+            for column in self.columns():
+                column.cards.release()  # drawn again when the board next gets its view
+
     MIN_COLUMN_WIDTH: ClassVar[int] = 26
 
     def on_resize(self) -> None:
@@ -116,15 +121,18 @@ class ColumnsBoard(HorizontalScroll, PhasePane, inherit_bindings=False):
         return list(self._columns.values())
 
     def focus_first(self) -> None:
-        """Put focus somewhere useful: the first column with items, else the first."""
-        if self.focused_column() is not None:
-            return
+        """Put focus somewhere useful: the first column with items, else the first. A
+        focused column keeps it, unless it is empty and another is not (a new phase
+        revealed everyone's cards while this person sat in an empty column)."""
         if not self._columns:
             self._wants_focus = True
             return
         columns = self.columns()
-        target = next((column for column in columns if column.items), columns[0])
-        target.cards.focus()
+        with_items = next((column for column in columns if column.items), None)
+        focused = self.focused_column()
+        if focused is not None and (focused.items or with_items is None):
+            return
+        (with_items or columns[0]).cards.focus()
 
     def focus_within(self) -> bool:
         self.focus_first()
