@@ -149,10 +149,7 @@ def join(
         return _bump(session.with_changes(participants=people)), holder.id
     if role is Role.PARTICIPANT:
         if session.settings.joining_locked:
-            raise Refused(
-                "The facilitator has locked joining: no one new can join this retro now. "
-                "Ask them to unlock it."
-            )
+            raise Refused(LOCKED_OUT)
         seats = len(session.participants_with_role(Role.PARTICIPANT))
         if seats >= min(max_seats, MAX_PARTICIPANTS_HARD):
             raise Refused(
@@ -162,6 +159,24 @@ def join(
     pid, session = _new_id(session, "p")
     person = Participant(id=pid, name=clean, role=role, joined_at=now, seat=seat)
     return _bump(session.with_changes(participants=(*session.participants, person))), pid
+
+
+LOCKED_OUT = (
+    "The facilitator has locked joining: no one new can join this retro now. "
+    "Ask them to unlock it."
+)
+
+
+def locked_out(session: Session, seat: str) -> bool:
+    """Whether a browser holding `seat` can no longer get a place at all: joining is
+    locked, it has no seat, and no released seat is waiting for its name to be typed.
+    (Such a browser is turned away before a process is started for its tab.)"""
+    if not session.settings.joining_locked:
+        return False
+    people = [p for p in session.participants if not p.is_facilitator]
+    if any(p.seat == seat for p in people):
+        return False
+    return not any(not p.seat for p in people)
 
 
 def move_seat(session: Session, old_seat: str, new_seat: str) -> Session:

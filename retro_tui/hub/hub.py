@@ -193,6 +193,11 @@ class Hub:
         await self._commit(moved)
         return True
 
+    def admits(self, identity: str) -> str | None:
+        """Why a participant browser with this identity cannot take part now (joining is
+        locked and it has no seat to come back to), or None when it can."""
+        return rules.LOCKED_OUT if rules.locked_out(self.session, seat_of(identity)) else None
+
     def leave(self, identity: str) -> None:
         """A browser closed its last tab: its participant connections stop counting as
         present now, not when their processes have finished quitting."""

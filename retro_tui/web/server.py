@@ -126,6 +126,10 @@ class SeatKeeper(Protocol):
         """The browser closed its last tab: it is no longer here, whatever its apps do."""
         ...
 
+    def admits(self, identity: str) -> str | None:
+        """Why a participant browser cannot take part now (joining locked, no seat)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Visitor:
@@ -328,7 +332,12 @@ class RetroWebServer(Server):
             heartbeat=15, timeout=STOP_GRACE, max_msg_size=MAX_MESSAGE_BYTES
         )
         address = _address_of(request)
-        place = self.hold_place(visitor, address)
+        locked_out = (
+            self.seats.admits(visitor.identity)
+            if self.seats is not None and visitor.role is Role.PARTICIPANT
+            else None
+        )
+        place = locked_out or self.hold_place(visitor, address)
         if isinstance(place, str):
             await websocket.prepare(request)
             await _refuse(websocket, place)

@@ -18,6 +18,7 @@ import pytest
 from yarl import URL
 
 from retro_tui.client import LocalClient
+from retro_tui.domain import commands as c
 from retro_tui.domain.model import Role
 from retro_tui.hosting import HostOptions, LiveSession
 from retro_tui.hub.hub import Hub, seat_of
@@ -25,7 +26,7 @@ from retro_tui.links import links_path, read_links
 from retro_tui.web import RetroWebServer, app_service
 from retro_tui.web import server as web_server
 from retro_tui.web.tokens import make_grant, new_identity
-from tests.support import env_app_command, serving
+from tests.support import env_app_command, serving, spawn_count
 from tests.support.clock import FakeClock
 from tests.support.hub import MemoryStore, make_session
 from tests.support.termclient import JoinRefused, TermClient
@@ -220,3 +221,26 @@ async def test_new_links_on_start_replace_the_kept_ones(
         await live.stop()
         await hub.close()
     assert urls[0] == urls[1] != urls[2]
+
+
+# --- locked joining: no process for a browser that cannot take part --------------------
+async def test_a_seatless_browser_meets_a_locked_retro_before_any_process_starts(
+    tmp_path: Path, hub: Hub
+) -> None:
+    spawn_log = tmp_path / "spawned"
+    fac = LocalClient(hub, "terminal-facilitator", Role.FACILITATOR)
+    bob = LocalClient(hub, new_identity(), Role.PARTICIPANT)
+    bob_id = await bob.join("Bob")
+    await fac.send(c.LockJoining(locked=True))
+    async with serving(command=env_app_command(spawn_log), seats=hub) as running:
+        async with TermClient(running.participant_url) as stranger:
+            screen = await stranger.wait_for_text("locked joining")
+            assert "Ask them to unlock it" in " ".join(screen.split())
+            assert await stranger.wait_closed() is not None
+        assert spawn_count(spawn_log) == 0
+        assert running.participants_connected == 0
+        # A released seat waits for its name: a new browser may come in to type it.
+        await fac.send(c.ReleaseSeat(participant=bob_id))
+        async with TermClient(running.participant_url) as newcomer:
+            await newcomer.wait_for_text("ROLE=participant")
+        assert spawn_count(spawn_log) == 1
