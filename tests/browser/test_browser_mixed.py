@@ -24,9 +24,9 @@ from retro_tui.hosting import HostOptions, LiveSession
 from retro_tui.hub.hub import Hub
 from retro_tui.store import SessionStore
 from tests.browser.test_browser_retro import _add_card, _join, _open, _until, _vote
-from tests.browser.test_browser_simple import LAPTOP, PHONE, _axe
+from tests.browser.test_browser_simple import LAPTOP, _axe
 from tests.browser.test_browser_simple import _join as _join_page
-from tests.support.browser import chromium
+from tests.support.browser import PHONE, chromium
 from tests.support.hub import make_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -3,11 +3,10 @@ question, the parking lot and the health check, rated with real radio buttons.""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,7 +18,7 @@ from retro_tui.page_client import HubPages
 from retro_tui.store import SessionStore
 from retro_tui.web import RetroWebServer
 from tests.support import env_app_command, serving
-from tests.support.browser import chromium
+from tests.support.browser import PHONE, chromium, until
 from tests.support.hub import make_session
 
 if TYPE_CHECKING:
@@ -27,24 +26,7 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 390, "height": 844},
-    "has_touch": True,
-    "is_mobile": True,
-    "device_scale_factor": 2,
-    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36",
-}
 SHOTS_ENV = "RETRO_TUI_SHOTS"
-
-
-async def _until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    try:
-        async with asyncio.timeout(timeout):
-            while not condition():
-                await asyncio.sleep(0.05)
-    except TimeoutError:
-        raise AssertionError(f"waited in vain for {what}") from None
 
 
 @asynccontextmanager
@@ -112,7 +94,7 @@ async def test_a_phone_rates_the_health_check_and_sees_the_parking_lot(tmp_path:
                 await _axe(ann, "health check form")
                 await ann.screenshot(path=shots / "phone-health-form.png", full_page=True)
             await page.get_by_role("button", name="Send my ratings").click()
-        await _until(lambda: len(hub.session.health.rated) == 2, "two ratings")
+        await until(lambda: len(hub.session.health.rated) == 2, "two ratings")
         await ann.get_by_text("2 of 3 rated").wait_for()
         await _axe(ann, "health check")
         await fac.send(c.RateHealth(scores="3,3,3,3,3,3,3,3"))  # everyone: results show
@@ -124,7 +106,7 @@ async def test_a_phone_rates_the_health_check_and_sees_the_parking_lot(tmp_path:
         ann_card = ann.get_by_label("New card for “Good”")
         await ann_card.fill("Snacks ran out on Friday")
         await ann.get_by_role("button", name="Add card").first.click()
-        await _until(lambda: len(hub.session.cards) == 1, "a card")
+        await until(lambda: len(hub.session.cards) == 1, "a card")
         await fac.send(c.NextPhase())
         await fac.send(c.Park(target=hub.session.cards[0].id))
         await bob.get_by_role("heading", name="Parking lot (1)").wait_for()

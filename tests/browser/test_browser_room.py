@@ -10,16 +10,14 @@ import pytest
 from retro_tui.domain import commands as c
 from tests.browser.test_browser_simple import (
     LAPTOP,
-    PHONE,
     _axe,
     _facilitator,
     _fits,
     _join,
     _open,
-    _until,
     live_retro,
 )
-from tests.support.browser import chromium
+from tests.support.browser import PHONE, chromium, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,9 +39,9 @@ async def test_two_phones_raise_hands_and_react_while_the_facilitator_sees_the_q
 
         # Hands: Bob first, then Ann; the queue keeps that order, the phones the count.
         await bob.get_by_role("button", name="Raise my hand").click()
-        await _until(lambda: len(hub.session.hands) == 1, "Bob's hand")
+        await until(lambda: len(hub.session.hands) == 1, "Bob's hand")
         await ann.get_by_role("button", name="Raise my hand").click()
-        await _until(lambda: len(hub.session.hands) == 2, "Ann's hand")
+        await until(lambda: len(hub.session.hands) == 2, "Ann's hand")
         for page in (ann, bob, chair):
             await page.get_by_text("2 hands up.").wait_for()
         queue = chair.locator("#hand-queue li")
@@ -56,7 +54,7 @@ async def test_two_phones_raise_hands_and_react_while_the_facilitator_sees_the_q
 
         # The facilitator lowers Bob's hand from the page; Ann's stays up.
         await chair.get_by_role("button", name="Lower Bob's hand").click()
-        await _until(lambda: [h.participant for h in hub.session.hands] != [], "one hand left")
+        await until(lambda: [h.participant for h in hub.session.hands] != [], "one hand left")
         await bob.get_by_text("1 hand up.").wait_for()
         await bob.get_by_role("button", name="Raise my hand").wait_for()
 
@@ -68,7 +66,7 @@ async def test_two_phones_raise_hands_and_react_while_the_facilitator_sees_the_q
         await ann.get_by_role("button", name="love, 0 so far. React or take yours back").click()
         # The label carries the count: Bob's button says 1 once Ann's reaction is in.
         await bob.get_by_role("button", name="love, 1 so far. React or take yours back").click()
-        await _until(lambda: len(hub.session.reactions) == 2, "two reactions")
+        await until(lambda: len(hub.session.reactions) == 2, "two reactions")
         for page in (ann, bob, chair):
             await page.get_by_role(
                 "button", name="love, 2 so far. React or take yours back"
@@ -84,7 +82,7 @@ async def test_two_phones_raise_hands_and_react_while_the_facilitator_sees_the_q
         await host.send(c.NextPhase())
         await ann.get_by_label("Comment on “Release notes on time”").fill(MARKUP)
         await ann.get_by_role("button", name="Add comment").click()
-        await _until(lambda: len(hub.session.comments) == 1, "the comment")
+        await until(lambda: len(hub.session.comments) == 1, "the comment")
         for page in (bob, chair):
             await page.locator(".comments li", has_text=MARKUP).wait_for()
         await chair.locator(".comments li", has_text="— Ann").wait_for()

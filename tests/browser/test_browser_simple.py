@@ -8,11 +8,10 @@ shows is the seat's own view: nobody reads a face-down card or sees another's vo
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -28,7 +27,7 @@ from retro_tui.page_client import HubPages
 from retro_tui.store import SessionStore
 from retro_tui.web import RetroWebServer
 from tests.support import env_app_command, serving
-from tests.support.browser import RECORD_CSP_VIOLATIONS, chromium
+from tests.support.browser import PHONE, RECORD_CSP_VIOLATIONS, chromium, until
 from tests.support.hub import make_session
 
 if TYPE_CHECKING:
@@ -36,25 +35,8 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 390, "height": 844},
-    "has_touch": True,
-    "is_mobile": True,
-    "device_scale_factor": 2,
-    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36",
-}
 LAPTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 MARKUP_CARD = "[bold]pairing[/] <b>helped</b> \x1b[31m"
-
-
-async def _until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    try:
-        async with asyncio.timeout(timeout):
-            while not condition():
-                await asyncio.sleep(0.05)
-    except TimeoutError:
-        raise AssertionError(f"waited in vain for {what}") from None
 
 
 @asynccontextmanager
@@ -174,7 +156,7 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
 
         await _join(phone, "Ann")
         await _join(laptop, "Bob")
-        await _until(lambda: len(hub.online()) == 3, "three people online")
+        await until(lambda: len(hub.online()) == 3, "three people online")
 
         # Check-in
         await phone.get_by_label("One word for how you arrive").fill("curious")
@@ -195,7 +177,7 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
         await laptop.get_by_role("button", name="Add card").nth(1).click()
         await laptop.get_by_label("New card for “Good”").fill("Bob's typo")
         await laptop.get_by_role("button", name="Add card").first.click()
-        await _until(lambda: len(hub.session.cards) == 3, "three cards at the hub")
+        await until(lambda: len(hub.session.cards) == 3, "three cards at the hub")
         for column in ("good", "bad"):
             await phone.locator(f"#facedown-{column}", has_text="1 face-down card").wait_for()
         await laptop.locator("#facedown-good", has_text="1 face-down card").wait_for()
@@ -207,14 +189,14 @@ async def test_a_phone_and_a_laptop_run_a_whole_retro_on_the_simple_page(tmp_pat
         await laptop.get_by_role("button", name="Save").click()
         await laptop.get_by_text("Bob's fixed card").wait_for()
         await laptop.get_by_role("button", name="Move to Bad: Bob's fixed card").click()
-        await _until(
+        await until(
             lambda: (
                 [x.column for x in hub.session.cards if x.text == "Bob's fixed card"] == ["bad"]
             ),
             "the card moved",
         )
         await laptop.get_by_role("button", name="Delete card: Bob's fixed card").click()
-        await _until(lambda: len(hub.session.cards) == 2, "a card deleted")
+        await until(lambda: len(hub.session.cards) == 2, "a card deleted")
         await phone.get_by_role("button", name="I'm done").click()
         await laptop.get_by_text("1 of 2 done.").wait_for()
         await _axe(phone, "write")
@@ -310,7 +292,7 @@ async def test_chinese_typed_through_an_input_method_and_pasted_text_arrive_inta
         await cdp.send("Input.insertText", {"text": composed})
         assert await box.input_value() == composed
         await page.get_by_role("button", name="Add card").first.click()
-        await _until(lambda: [x.text for x in hub.session.cards] == [composed], "the IME card")
+        await until(lambda: [x.text for x in hub.session.cards] == [composed], "the IME card")
 
         await page.evaluate("(text) => navigator.clipboard.writeText(text)", pasted)
         paste_box = page.get_by_label("New card for “Bad”")
@@ -347,7 +329,7 @@ async def test_an_anonymous_retro_shows_no_author_on_any_simple_page(tmp_path: P
         await _join(bob, "Bob")
         await ann.get_by_label("New card for “Good”").fill("Anonymous worry")
         await ann.get_by_role("button", name="Add card").first.click()
-        await _until(lambda: len(hub.session.cards) == 1, "Ann's card")
+        await until(lambda: len(hub.session.cards) == 1, "Ann's card")
         await fac.send(c.NextPhase())
         await bob.get_by_text("Anonymous worry").wait_for()
         assert await bob.get_by_text("by Ann").count() == 0
@@ -377,7 +359,7 @@ async def test_a_keyboard_alone_joins_writes_and_votes(tmp_path: Path) -> None:
         await page.keyboard.press("Tab")
         assert await page.evaluate("document.activeElement.textContent") == "Add card"
         await page.keyboard.press("Enter")
-        await _until(lambda: len(hub.session.cards) == 1, "the card")
+        await until(lambda: len(hub.session.cards) == 1, "the card")
         for _ in range(2):
             await fac.send(c.NextPhase())
         vote = page.get_by_role("button", name="Vote for: Typed without a mouse")
@@ -390,7 +372,7 @@ async def test_a_keyboard_alone_joins_writes_and_votes(tmp_path: Path) -> None:
             == f"vote-{hub.session.cards[0].id}"
         )
         await page.keyboard.press("Space")
-        await _until(lambda: len(hub.session.votes) == 2, "two votes")
+        await until(lambda: len(hub.session.votes) == 2, "two votes")
         await fac.send(c.TimerStart(minutes=1))
         await _said(page, "One minute left.")
         await fac.send(c.TimerStart(minutes=0.02))
@@ -409,6 +391,6 @@ async def test_the_facilitator_link_may_use_the_simple_page_to_run_the_phases(
         await page.get_by_role("button", name="Join").click()
         await page.get_by_text("You are Fran (facilitator).").wait_for()
         await page.get_by_role("button", name="Next phase").click()
-        await _until(lambda: hub.session.phase.value == "review", "the next phase")
+        await until(lambda: hub.session.phase.value == "review", "the next phase")
         await page.get_by_role("heading", name="Review last retro's actions").wait_for()
         await _axe(page, "facilitator")
