@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from collections.abc import Iterable
 from pathlib import Path
 
 from retro_tui.tab_env import NICENESS_ENV
@@ -72,7 +71,7 @@ class Rebalancer:
 
     def _apply(self) -> None:
         wanted = niceness_for(len(self._set))
-        for pid in _changed(self._set, wanted):
+        for pid in [pid for pid, given in self._set.items() if given != wanted]:
             if renice(pid, wanted):
                 self._set[pid] = wanted
 
@@ -80,6 +79,3 @@ class Rebalancer:
     def given(self) -> dict[int, int]:
         return dict(self._set)
 
-
-def _changed(given: dict[int, int], wanted: int) -> Iterable[int]:
-    return [pid for pid, niceness in given.items() if niceness != wanted]

@@ -105,9 +105,9 @@ def _niceness_a_tab_takes(value: str | None) -> int:
 def test_a_tab_starts_at_the_niceness_the_server_gives_and_never_above_the_host(
     given: str | None, taken: int
 ) -> None:
-    if os.geteuid() != 0 and taken < os.nice(0):
-        pytest.skip("lowering niceness needs privilege")
-    assert _niceness_a_tab_takes(given) == taken
+    # Without privilege a process can only lower its priority: it stays where it started.
+    expected = taken if os.geteuid() == 0 else max(taken, os.nice(0))
+    assert _niceness_a_tab_takes(given) == expected
 
 
 async def _serve(folder: Path) -> tuple[asyncio.subprocess.Process, str]:
