@@ -21,7 +21,7 @@ from retro_tui.domain.room_views import hands_up
 from retro_tui.export import session_markdown
 from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
-from tests.support.scenario import scenario_path
+from tests.support.scenario import group_through_hub, scenario_path
 
 SCORES = {"Jonas": 2, "Priya": 4, "Sam": 4, "Aiko": 5, "Tomás": 3}
 
@@ -63,14 +63,7 @@ async def _replay(folder: Path, anonymous: bool) -> tuple[Session, dict[str, Any
     await fac.send(c.NextPhase())  # back to Write: the early cards are all there
     assert hub.session.phase is Phase.WRITE and len(hub.session.cards) == len(ids)
     await fac.send(c.NextPhase())
-    for group in data["groups"]:
-        first, *rest = (ids[x] for x in group["cards"])
-        for other in rest:
-            await fac.send(c.Merge(source=other, target=first))
-        topic = hub.session.card(first).topic  # type: ignore[union-attr]
-        assert topic is not None
-        await fac.send(c.TitleTopic(topic=topic, title=group["title"]))
-        ids[group["id"]] = topic
+    await group_through_hub(fac, hub, data, ids)
     await fac.send(c.Park(target=ids[data["groups"][-1]["id"]]))
     await fac.send(c.NextPhase())
     for name, targets in data["votes"].items():

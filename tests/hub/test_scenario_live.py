@@ -16,7 +16,7 @@ from retro_tui.export import session_markdown
 from retro_tui.hub.hub import Hub
 from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
-from tests.support.scenario import scenario_path
+from tests.support.scenario import group_through_hub, scenario_path
 
 
 async def _replay(tmp_path: Path) -> tuple[Hub, dict[str, Any], dict[str, str], SessionStore]:
@@ -44,14 +44,7 @@ async def _replay(tmp_path: Path) -> tuple[Hub, dict[str, Any], dict[str, str], 
         await clients[card["author"]].send(c.AddCard(column=card["column"], text=card["text"]))
         ids[card["id"]] = hub.session.cards[-1].id
     await fac.send(c.NextPhase())
-    for group in data["groups"]:
-        first, *rest = (ids[x] for x in group["cards"])
-        for other in rest:
-            await fac.send(c.Merge(source=other, target=first))
-        topic = hub.session.card(first).topic  # type: ignore[union-attr]
-        assert topic is not None
-        await fac.send(c.TitleTopic(topic=topic, title=group["title"]))
-        ids[group["id"]] = topic
+    await group_through_hub(fac, hub, data, ids)
     await fac.send(c.NextPhase())
     for name, targets in data["votes"].items():
         for target in targets:

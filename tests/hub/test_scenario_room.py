@@ -19,7 +19,7 @@ from retro_tui.domain.room_views import counts_of, hands_up, ready_count
 from retro_tui.export import session_markdown
 from retro_tui.launcher import LocalLauncher
 from retro_tui.store import SessionStore
-from tests.support.scenario import scenario_path
+from tests.support.scenario import group_through_hub, scenario_path
 
 
 async def _replay(tmp_path: Path, anonymous: bool) -> tuple[Session, dict[str, Any]]:
@@ -51,14 +51,7 @@ async def _replay(tmp_path: Path, anonymous: bool) -> tuple[Session, dict[str, A
     for client in everyone[1:]:
         await client.send(c.SetReady())
     await fac.send(c.NextPhase())
-    for group in data["groups"]:
-        first_card, *rest = (ids[x] for x in group["cards"])
-        for other in rest:
-            await fac.send(c.Merge(source=other, target=first_card))
-        topic = hub.session.card(first_card).topic  # type: ignore[union-attr]
-        assert topic is not None
-        await fac.send(c.TitleTopic(topic=topic, title=group["title"]))
-        ids[group["id"]] = topic
+    await group_through_hub(fac, hub, data, ids)
     top = ids[data["discussion"][0]["topic"]]
     for client in everyone:
         await client.send(c.React(target=top, kind="agree"))

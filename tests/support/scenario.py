@@ -11,13 +11,17 @@ import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retro_tui.domain import commands as c
 from retro_tui.domain import rules
 from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.model import ActionItem, Role, Session
 from retro_tui.domain.phases import PHASE_ORDER, Phase
+
+if TYPE_CHECKING:
+    from retro_tui.client import HubClient
+    from retro_tui.hub.hub import Hub
 
 # The project's shared scenarios sit beside the repository; a copy in tests/ keeps the
 # suite runnable from a lone clone.
@@ -178,3 +182,18 @@ def _map(ids: dict[str, str], scenario_id: str, session_id: str) -> None:
     if scenario_id in ids:
         raise ValueError(f"scenario id {scenario_id!r} is used twice (or is also a name)")
     ids[scenario_id] = session_id
+
+
+async def group_through_hub(
+    fac: HubClient, hub: Hub, data: dict[str, Any], ids: dict[str, str]
+) -> None:
+    """Merge each of the scenario's groups at a live hub and title its topic, as the
+    facilitator does in Group; `ids` maps scenario ids to the session's, topics added."""
+    for group in data["groups"]:
+        first, *rest = (ids[x] for x in group["cards"])
+        for other in rest:
+            await fac.send(c.Merge(source=other, target=first))
+        card = hub.session.card(first)
+        assert card is not None and card.topic is not None
+        await fac.send(c.TitleTopic(topic=card.topic, title=group["title"]))
+        ids[group["id"]] = card.topic
