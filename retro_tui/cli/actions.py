@@ -117,6 +117,8 @@ def _set_status(ctx: Context, typed: str, status_name: str, today: datetime | No
     click.echo(
         f"{row.ref} is now {status.value} (in the {where}{row.target.session_id}): {row.text}"
     )
+    if change.note:
+        click.echo(change.note)
 
 
 @actions.command("done")

@@ -21,7 +21,7 @@ from retro_tui.domain.measures import (
     readiness,
     with_measurement,
 )
-from retro_tui.domain.model import ActionItem, ReviewDecision, Session
+from retro_tui.domain.model import ActionItem, ActionStatus, ReviewDecision, Session
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,26 @@ def judgement(session: Session, action: ActionItem) -> Judgement:
     )
 
 
+def done_early(session: Session, action: ActionItem) -> bool:
+    """The one rule of acting early: a decision waiting for data that is done while its
+    number, as `session` knows it, has not reached the threshold (or has no value yet).
+
+    Every path that marks an action done asks this: the review, `retro-tui actions done`
+    and the Action items screen (through `with_status` below)."""
+    return action.decision and judgement(session, action).readiness is not Readiness.READY
+
+
 def decided_early(session: Session, action: ActionItem, decision: ReviewDecision) -> bool:
-    """A decision marked done while its number had not reached the threshold."""
-    if not action.decision or decision is not ReviewDecision.DONE:
-        return False
-    return judgement(session, action).readiness is not Readiness.READY
+    """A decision marked done at a review while its number had not reached the threshold."""
+    return decision is ReviewDecision.DONE and done_early(session, action)
+
+
+def with_status(session: Session, action: ActionItem, status: ActionStatus) -> ActionItem:
+    """The action given a status after its retro (from the shell or the Action items
+    screen): done before its threshold is acted early, as at a review; reopened or
+    dropped, it is not."""
+    early = status is ActionStatus.DONE and done_early(session, action)
+    return replace(action, status=status, acted_early=early)
 
 
 def settled(session: Session, action: ActionItem, decision: ReviewDecision) -> ActionItem:
@@ -90,6 +105,21 @@ def settled(session: Session, action: ActionItem, decision: ReviewDecision) -> A
         taken = Measurement(actual, on, session.id, session.title)
         action = replace(action, actuals=with_measurement(action.actuals, taken))
     return replace(action, acted_early=decided_early(session, action, decision))
+
+
+def early_note(session: Session, action: ActionItem) -> str:
+    """The sentence that tells whoever marked `action` done that it was acted early."""
+    if not action.acted_early:
+        return ""
+    latest, _ = figure(session, action)
+    if latest is None and action.actuals:
+        latest = action.actuals[-1].value
+    metric = action.metric or "its number"
+    now = "has no value yet" if latest is None else f"is at {format_number(latest)}"
+    return (
+        f"Recorded as acted early: {metric} {now}, short of the threshold "
+        f"{format_number(action.target)}."
+    )
 
 
 # --- tables for spreadsheets -----------------------------------------------------------------

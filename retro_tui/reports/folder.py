@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from retro_tui.domain import judging
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import ActionStatus, Session
 from retro_tui.domain.text import name_key, visible_path
@@ -24,6 +25,7 @@ from retro_tui.reports.followup import (
     MentionKind,
     collect,
     find_row,
+    item_at,
     with_status,
 )
 from retro_tui.reports.insights import Insights, insights
@@ -81,6 +83,7 @@ class StatusChange:
     status: ActionStatus
     changed: bool
     problems: tuple[StoreProblem, ...] = ()
+    note: str = ""  # e.g. that a decision done before its threshold was acted early
 
     @property
     def in_review(self) -> bool:
@@ -215,12 +218,14 @@ def set_status(
         except StoreError as error:
             raise StatusRefused(str(error), loaded.problems) from None
         try:
-            session = store.load(target.session_id)
-            store.save(with_status(session, target, status))
+            session = with_status(store.load(target.session_id), target, status)
+            store.save(session)
         except (StoreError, FollowupError) as error:
             raise StatusRefused(str(error), loaded.problems) from None
         finally:
             lock.release()
     finally:
         store.close()
-    return StatusChange(row, status, changed=True, problems=loaded.problems)
+    item = item_at(session, target)
+    note = judging.early_note(session, item) if item is not None else ""
+    return StatusChange(row, status, changed=True, problems=loaded.problems, note=note)

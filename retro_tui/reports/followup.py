@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from retro_tui.domain import judging
 from retro_tui.domain.model import ActionItem, ActionStatus, ReviewDecision, Session
 from retro_tui.domain.text import name_key, shorten
 
@@ -32,6 +33,7 @@ __all__ = [
     "collect",
     "filter_rows",
     "find_row",
+    "item_at",
     "short_ref",
     "with_status",
 ]
@@ -356,7 +358,9 @@ def with_status(session: Session, mention: Mention, status: ActionStatus) -> Ses
 
     An item in the action list gets the status itself. An item under review gets the
     matching decision (done, dropped, or pending again for open), exactly as if the
-    facilitator had decided so in that retro's review phase.
+    facilitator had decided so in that retro's review phase. Either way a decision
+    waiting for data that is done before its threshold is recorded as acted early
+    (`judging`, the rule the review uses).
     """
     if mention.session_id != session.id:
         raise ValueError("mention belongs to another session")
@@ -365,7 +369,8 @@ def with_status(session: Session, mention: Mention, status: ActionStatus) -> Ses
         if item is None:
             raise UnknownAction(f"Action {mention.action_id!r} is no longer in {session.id}.")
         actions = tuple(
-            replace(a, status=status) if a.id == mention.action_id else a for a in session.actions
+            judging.with_status(session, a, status) if a.id == mention.action_id else a
+            for a in session.actions
         )
         return session.with_changes(actions=actions, revision=session.revision + 1)
     decision = {
@@ -376,7 +381,16 @@ def with_status(session: Session, mention: Mention, status: ActionStatus) -> Ses
     if not any(r.action.id == mention.action_id for r in session.review):
         raise UnknownAction(f"Action {mention.action_id!r} is no longer reviewed in {session.id}.")
     review = tuple(
-        replace(r, decision=decision) if r.action.id == mention.action_id else r
+        replace(r, action=judging.settled(session, r.action, decision), decision=decision)
+        if r.action.id == mention.action_id
+        else r
         for r in session.review
     )
     return session.with_changes(review=review, revision=session.revision + 1)
+
+
+def item_at(session: Session, mention: Mention) -> ActionItem | None:
+    """The item `mention` names in `session`: in its action list or under its review."""
+    if mention.kind is MentionKind.ACTION:
+        return session.action(mention.action_id)
+    return next((r.action for r in session.review if r.action.id == mention.action_id), None)

@@ -18,6 +18,7 @@ from retro_tui.ui.screens.action_items import ActionItemsScreen
 from retro_tui.ui.screens.insights import InsightsScreen
 from retro_tui.ui.screens.picker import PickerScreen
 from tests.support.clock import FakeClock
+from tests.support.decisions import DECISION, first_retro
 from tests.support.history import MARKETING, TODAY, ActionSpec, History, build_history, make_session
 from tests.support.ui import (
     FIXED_NOW,
@@ -194,3 +195,25 @@ async def test_user_text_is_drawn_literally(tmp_path: Path) -> None:
         text = screen_text(app)
         assert "[bold]Approvals[/] take [link=x]forever" in text
         assert "[i]Odd[/] retro 1" in text
+
+
+async def test_a_decision_marked_done_before_its_threshold_is_recorded_as_acted_early(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "sessions"
+    first_retro(folder, impressions=640)
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(FIXED_NOW)))
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PickerScreen), "the picker")
+        await pilot.press("ctrl+o")
+        screen = await _actions_screen(pilot, app)
+        (row,) = [r for r in screen.shown.values() if r.text == DECISION.text]
+        screen._table.focus()
+        screen._table.highlight(row.key)
+        await pilot.pause()
+        await pilot.press("d")
+        await wait_until(
+            pilot, lambda: any("acted early" in n.message for n in app._notifications), "the note"
+        )
+        stored = SessionStore(folder).load("s1").action(DECISION.id)
+        assert stored is not None and stored.status is ActionStatus.DONE and stored.acted_early

@@ -301,7 +301,8 @@ class ActionItemsScreen(Screen[None]):
             return
         text = change.row.text
         if change.changed:
-            self.post_message(self.Changed(f"{VERBS[status]}: {text}"))
+            note = f"\n{change.note}" if change.note else ""
+            self.post_message(self.Changed(f"{VERBS[status]}: {text}{note}"))
         else:
             self.post_message(self.Changed(f"Already {status.value}: {text}"))
 
