@@ -34,7 +34,10 @@ __all__ = [
 ]
 
 EXPORT_FORMAT = "retro-tui-session"
-EXPORT_VERSION = 1
+# 2: the session fields of the store's schema 2 (measures, numbers, the room, its rhythm);
+# a version-1 export is a valid version-2 one, and a version-1 reader refuses version 2
+# instead of importing the retro without them.
+EXPORT_VERSION = 2
 MAX_IMPORT_BYTES = 64 * 1024 * 1024  # the store's own limit for a session file
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

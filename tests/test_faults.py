@@ -421,18 +421,19 @@ async def test_an_older_session_file_is_migrated_under_the_hub_and_the_original_
     SessionStore(folder).create(build_session("old").session)
     original = (folder / "old.json").read_bytes()
 
-    def to_v2(doc: dict[str, object]) -> dict[str, object]:
+    def to_next(doc: dict[str, object]) -> dict[str, object]:
         return {**doc, "title": f"{doc['title']} (v2)"}
 
-    monkeypatch.setattr(file_format, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(file_format, "MIGRATIONS", {1: to_v2})
+    now, after = file_format.SCHEMA_VERSION, file_format.SCHEMA_VERSION + 1
+    monkeypatch.setattr(file_format, "SCHEMA_VERSION", after)
+    monkeypatch.setattr(file_format, "MIGRATIONS", {**file_format.MIGRATIONS, now: to_next})
     store = SessionStore(folder)
     hub = Hub(store, store.load("old"), clock=FakeClock())
     fac = LocalClient(hub, "fac", Role.FACILITATOR)
     await fac.join("Fay")
     await fac.send(c.AddCard(column="good", text="after the migration"))
-    assert (folder / "old.schema1.bak").read_bytes() == original
-    assert json.loads((folder / "old.json").read_text())["meta"]["1"]["schema"] == 2
+    assert (folder / f"old.schema{now}.bak").read_bytes() == original
+    assert json.loads((folder / "old.json").read_text())["meta"]["1"]["schema"] == after
     again = SessionStore(folder).load("old")
     assert again.title == "Fault drill (v2)"
     assert again.cards[-1].text == "after the migration"

@@ -108,7 +108,7 @@ def load_session(ctx: Context, name: str) -> Session:
 
     session_id = resolve_session(ctx, name)
     try:
-        return ctx.store().load(session_id)
+        return ctx.store().read(session_id)  # a reader: the file is never rewritten
     except StoreError as error:
         fail(error)
 

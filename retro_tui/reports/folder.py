@@ -92,7 +92,8 @@ class StatusChange:
 
 
 def load_sessions(folder: Path) -> Loaded:
-    """Every readable session in `folder`; unreadable files are named, not raised."""
+    """Every readable session in `folder`; unreadable files are named, not raised. Nothing
+    is written: a file of an older schema is read as it is (`SessionStore.read`)."""
     store = SessionStore(folder)
     try:
         listing = store.list()
@@ -100,7 +101,7 @@ def load_sessions(folder: Path) -> Loaded:
         sessions: list[Session] = []
         for summary in listing.sessions:
             try:
-                sessions.append(store.load(summary.id))
+                sessions.append(store.read(summary.id))
             except StoreError as error:
                 problems.append(StoreProblem(summary.path, error.reason))
     finally:

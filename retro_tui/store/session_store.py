@@ -154,6 +154,15 @@ class SessionStore:
             raise StoreReadError(f"Could not read {path}: {exc.strerror}.", path) from exc
         write_atomic(backup, payload, exclusive=True)
 
+    def read(self, session_id: str) -> Session:
+        """A session as a reader after the meeting sees it (reports, exports): a file of
+        an older schema is migrated in memory only. Reading a folder never writes to it:
+        it may be read-only, or a live hub may own the file; `load` does the rewrite."""
+        path = self.path_for(session_id)
+        if not path.exists():
+            raise SessionNotFound(self._not_found_message(session_id), path)
+        return self._read_only(path)
+
     def _read_only(self, path: Path) -> Session:
         """A session for listing: parsed and migrated in memory, the file never written."""
         data = _parse_file(path)

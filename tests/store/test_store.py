@@ -193,7 +193,7 @@ def _ours(session: Session, **session_changes: Any) -> bytes:
     doc = session_to_dict(session)
     doc.update(session_changes)
     data = {
-        "meta": {"1": {"app": "retro-tui", "schema": 1, "session_id": session.id}},
+        "meta": {"1": {"app": "retro-tui", "schema": SCHEMA_VERSION, "session_id": session.id}},
         "session": {"1": doc},
     }
     return json.dumps(data).encode()
@@ -203,7 +203,7 @@ def _cards_text_wrong_type(session: Session) -> bytes:
     doc = session_to_dict(session)
     doc["cards"][0]["text"] = 5
     return json.dumps(
-        {"meta": {"1": {"app": "retro-tui", "schema": 1}}, "session": {"1": doc}}
+        {"meta": {"1": {"app": "retro-tui", "schema": SCHEMA_VERSION}}, "session": {"1": doc}}
     ).encode()
 
 
@@ -269,12 +269,14 @@ def test_newer_schema_is_refused_untouched(store: SessionStore, folder: Path) ->
     path = folder / "s1.json"
     folder.mkdir()
     data = json.loads(_ours(session))
-    data["meta"]["1"]["schema"] = 3
+    newer = SCHEMA_VERSION + 1
+    data["meta"]["1"]["schema"] = newer
     path.write_text(json.dumps(data))
     before = path.read_bytes()
     with pytest.raises(NewerSchema) as caught:
         store.load("s1")
-    assert "made by a newer retro-tui (schema 3); this one reads up to 1" in str(caught.value)
+    reason = f"made by a newer retro-tui (schema {newer}); this one reads up to {SCHEMA_VERSION}"
+    assert reason in str(caught.value)
     assert str(path) in str(caught.value)
     with pytest.raises(NewerSchema):
         store.save(session)
@@ -290,17 +292,18 @@ def test_older_schema_is_migrated_with_a_backup(
     original = path.read_bytes()
     calls: list[int] = []
 
-    def to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    def to_next(doc: dict[str, Any]) -> dict[str, Any]:
         calls.append(doc["revision"])
         return {**doc, "title": doc["title"] + " (migrated)"}
 
-    monkeypatch.setattr(file_format, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(file_format, "MIGRATIONS", {1: to_v2})
+    now, after = SCHEMA_VERSION, SCHEMA_VERSION + 1
+    monkeypatch.setattr(file_format, "SCHEMA_VERSION", after)
+    monkeypatch.setattr(file_format, "MIGRATIONS", {**file_format.MIGRATIONS, now: to_next})
     loaded = SessionStore(folder).load("s1")
     assert calls == [session.revision]
     assert loaded.title == "Sprint 42 (migrated)"
-    assert (folder / "s1.schema1.bak").read_bytes() == original
-    assert json.loads(path.read_text())["meta"]["1"]["schema"] == 2
+    assert (folder / f"s1.schema{now}.bak").read_bytes() == original
+    assert json.loads(path.read_text())["meta"]["1"]["schema"] == after
     assert SessionStore(folder).load("s1") == loaded
     assert calls == [session.revision], "a migrated file is not migrated again"
 
@@ -310,8 +313,8 @@ def test_missing_migration_leaves_the_file_alone(
 ) -> None:
     store.create(small_session())
     before = (folder / "s1.json").read_bytes()
-    monkeypatch.setattr(file_format, "SCHEMA_VERSION", 2)
-    with pytest.raises(CorruptSession, match="no migration from schema 1"):
+    monkeypatch.setattr(file_format, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(CorruptSession, match=f"no migration from schema {SCHEMA_VERSION}"):
         SessionStore(folder).load("s1")
     assert (folder / "s1.json").read_bytes() == before
     assert files_in(folder) == ["s1.json"]
@@ -629,7 +632,7 @@ def test_any_damaged_field_is_reported_not_crashed(data: st.DataObject, tmp_path
     folder.mkdir(exist_ok=True)
     path = folder / "fuzz.json"
     payload = json.dumps(
-        {"meta": {"1": {"app": "retro-tui", "schema": 1}}, "session": {"1": doc}}
+        {"meta": {"1": {"app": "retro-tui", "schema": SCHEMA_VERSION}}, "session": {"1": doc}}
     ).encode()
     path.write_bytes(payload)
     try:
