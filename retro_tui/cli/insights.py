@@ -19,6 +19,7 @@ from retro_tui.cli.plumbing import (
     with_context,
     wrap,
 )
+from retro_tui.domain.measures import half_up
 
 if TYPE_CHECKING:
     from retro_tui.reports.insights import Insights
@@ -42,7 +43,7 @@ def _insight_lines(found: Insights) -> list[str]:
     if rated:
         out.append(
             f"ROTI        {sparkline(roti, low=1, high=5)}  "
-            f"last {rated[-1]:.1f}, average {sum(rated) / len(rated):.1f} (1–5)"
+            f"last {half_up(rated[-1], 1)}, average {half_up(sum(rated) / len(rated), 1)} (1–5)"
         )
     for trend in found.health:  # the health check, per dimension (issue 16)
         out.append(

@@ -329,6 +329,16 @@ class DeleteNumber(Command):
     number: str = ""  # its name
 
 
+@command("rename_number")
+@dataclass(frozen=True)
+class RenameNumber(Command):
+    """Give one of the team's numbers a new name; its values and the actions whose
+    metric it is follow it."""
+
+    number: str = ""  # its name now
+    to: str = ""  # its new name
+
+
 @command("set_readiness")
 @dataclass(frozen=True)
 class SetReadiness(Command):

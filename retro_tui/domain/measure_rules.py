@@ -26,7 +26,7 @@ from retro_tui.domain.measures import (
     number_key,
     with_measurement,
 )
-from retro_tui.domain.model import Participant, Session
+from retro_tui.domain.model import ActionItem, Participant, Session
 from retro_tui.domain.phases import Phase
 from retro_tui.domain.rules import (
     _actions_phase,
@@ -129,6 +129,38 @@ def _delete_number(
     if len(numbers) == len(session.numbers):
         raise Refused("That number is not in the table.")
     return session.with_changes(numbers=numbers)
+
+
+@_handles(c.RenameNumber)
+def _rename_number(
+    session: Session, actor: Participant, cmd: c.RenameNumber, now: datetime
+) -> Session:
+    _data_phase(session, actor)
+    old = find_number(session.numbers, cmd.number)
+    if old is None:
+        raise Refused("That number is not in the table.")
+    name = t.clean_text(cmd.to, "A number's new name", NUMBER_NAME_MAX)
+    clash = find_number(session.numbers, name)
+    if clash is not None and clash is not old:
+        raise Refused(
+            f"There is already a number called {clash.name!r}; delete one of the two first."
+        )
+    numbers = tuple(replace(n, name=name) if n is old else n for n in session.numbers)
+    return session.with_changes(numbers=numbers, **renamed_metrics(session, old.name, name))
+
+
+def renamed_metrics(session: Session, old: str, new: str) -> dict[str, object]:
+    """This retro's actions and reviewed actions whose metric names the number `old`, with
+    the metric `new`, so they stay linked to it (and to its next values)."""
+    key = number_key(old)
+
+    def follow(item: ActionItem) -> ActionItem:
+        return replace(item, metric=new) if number_key(item.metric) == key else item
+
+    return {
+        "actions": tuple(follow(a) for a in session.actions),
+        "review": tuple(replace(r, action=follow(r.action)) for r in session.review),
+    }
 
 
 @_handles(c.SetReadiness)

@@ -360,14 +360,21 @@ def measure_lines(found: MeasureInsights) -> list[str]:
             out.append(f"    ✗ {check[:72]}")
         after = u.problems_after
         where = f" ({after[0][1][:36]})" if after else ""
-        out.append(f"    {len(after)} problem(s) written at the next retro{where}, related:")
+        out.append(
+            f"    {_count(len(after), 'problem')} written at the next retro{where}, related:"
+        )
         for text, _retro in u.related:
             out.append(f"    → {text[:74]}")
         if not u.related:
             out.append("    → none mention what was not ready")
     if found.ready_starts:
         out.append(
-            f"  {found.ready_starts} ready start(s): {found.problems_after_ready} problem(s) "
-            "written at the retro after"
+            f"  {_count(found.ready_starts, 'start')} with every check true: "
+            f"{_count(found.problems_after_ready, 'problem')} written at the retro after"
         )
     return out
+
+
+def _count(n: int, word: str) -> str:
+    """`1 problem`, `3 problems`."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -280,3 +280,30 @@ def test_decisions_are_not_judged_as_measured_actions() -> None:
     found = judgement(r.session, r.session.review[0].action)
     assert (found.verdict, found.readiness) == (Verdict.NOT_MEASURED, Readiness.NO_DATA)
     assert r.session.review[0].decision is ReviewDecision.PENDING
+
+
+def test_a_number_is_renamed_with_its_values_and_the_actions_that_measure_it() -> None:
+    cpl = replace(MEASURED, id="old3", metric="cpl", baseline=42.0, target=35.0)
+    cpl = replace(cpl, direction=Direction.DOWN)
+    r = make_retro(1, Phase.REVIEW, previous_actions=(cpl,))
+    r.do(r.fac, c.GoToPhase(phase="data"))
+    r.do(r.fac, c.SetNumber(number="CPL", value=34, unit="€", period="Nov"))
+    r.do(r.fac, c.SetNumber(number="Open rate", value=22))
+    r.do(r.fac, c.RenameNumber(number="cpl ", to="Cost per lead"))
+    assert r.session.numbers[0] == TeamNumber("Cost per lead", 34.0, "€", "Nov")
+    assert r.session.review[0].action.metric == "Cost per lead"
+    found = judgement(r.session, r.session.review[0].action)
+    assert (found.actual, found.verdict) == (34.0, Verdict.REACHED)
+    r.do(r.fac, c.RenameNumber(number="Cost per lead", to="COST per lead"))  # its spelling
+    assert r.session.numbers[0].name == "COST per lead"
+    clash = r.refused(r.fac, c.RenameNumber(number="Open rate", to="cost PER lead"))
+    assert clash.reason == (
+        "There is already a number called 'COST per lead'; delete one of the two first."
+    )
+    assert r.refused(r.fac, c.RenameNumber(number="x", to="y")).reason == (
+        "That number is not in the table."
+    )
+    assert "cannot be empty" in r.refused(r.fac, c.RenameNumber(number="Open rate", to=" ")).reason
+    assert r.refused(r.people[0], c.RenameNumber(number="Open rate", to="y")).reason.startswith(
+        "Only the facilitator"
+    )

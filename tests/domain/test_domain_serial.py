@@ -330,6 +330,7 @@ SAMPLES: list[c.Command] = [
     c.SetNumber(number="Open rate", value=21.5, unit="%", period="Q3"),
     c.SetNumber(number="Open rate"),
     c.DeleteNumber(number="Open rate"),
+    c.RenameNumber(number="CPL", to="Cost per lead"),
     c.SetReadiness(index=2, ready=True),
     c.SetReadiness(index=0),
     # The live room (issue 16).

@@ -109,6 +109,45 @@ async def test_the_data_step_takes_numbers_and_readiness(quiet_env: Path) -> Non
         )
 
 
+async def test_the_data_step_adds_renames_and_deletes_numbers(quiet_env: Path) -> None:
+    launcher, session_id = await _in_thread(quiet_env)
+    app = make_app(launcher=launcher, session_id=session_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _board, hub = await open_board(pilot)
+        await pilot.press("greater_than_sign")
+        await wait_until(pilot, lambda: hub.session.phase is Phase.DATA, "data step")
+        await wait_until(pilot, lambda: "Open rate" in screen_text(app), "last retro's numbers")
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, FieldsDialog), "add dialog")
+        await type_text(pilot, "Cost per lead")
+        await pilot.press("enter")
+        await type_text(pilot, "41")
+        await pilot.press("enter", "enter", "enter")
+        await wait_until(pilot, lambda: len(hub.session.numbers) == 3, "the new number")
+
+        await pilot.press("r")  # the first row: Open rate
+        await wait_until(pilot, lambda: isinstance(app.screen, FieldsDialog), "rename dialog")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "Email open rate")
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: hub.session.numbers[0].name == "Email open rate", "the new name"
+        )
+        assert hub.session.numbers[0].previous == 18  # its last-retro value follows it
+        (measured,) = [r.action for r in hub.session.review if r.action.target == 25]
+        assert measured.metric == "Email open rate"  # and so does the action it measures
+        await wait_until(pilot, lambda: "Email open rate" in screen_text(app), "drawn")
+
+        await pilot.press("down", "d")  # Ad impressions
+        await wait_until(pilot, lambda: "Delete the number" in screen_text(app), "confirm")
+        await pilot.press("y")
+        await wait_until(
+            pilot,
+            lambda: [n.name for n in hub.session.numbers] == ["Email open rate", "Cost per lead"],
+            "the number deleted",
+        )
+
+
 async def _in_thread(folder: Path) -> tuple[LocalLauncher, str]:
     import asyncio
 
@@ -122,12 +161,12 @@ async def test_the_review_takes_actuals_and_shows_verdicts(quiet_env: Path) -> N
         board, hub = await open_board(pilot)
         await board.client.send(c.GoToPhase(phase="review"))
         await wait_until(pilot, lambda: "Rewrite the subject lines" in screen_text(app), "items")
-        assert "?→25 actual?" in screen_text(app)
+        assert "?/25 actual?" in screen_text(app)
         await pilot.press("m")
         await wait_until(pilot, lambda: isinstance(app.screen, FieldsDialog), "actual dialog")
         await type_text(pilot, "21")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: "21→25 partly" in screen_text(app), "verdict shown")
+        await wait_until(pilot, lambda: "21/25 partly" in screen_text(app), "verdict shown")
         await pilot.press("down", "m")
         await wait_until(pilot, lambda: isinstance(app.screen, FieldsDialog), "actual dialog")
         await type_text(pilot, "640")

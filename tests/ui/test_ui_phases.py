@@ -48,7 +48,7 @@ async def test_review_decides_last_retros_actions(quiet_env: Path) -> None:
         await pilot.press("greater_than_sign")
         await wait_until(pilot, lambda: hub.session.phase is Phase.REVIEW, "review")
         await wait_until(pilot, lambda: "Automate the release notes" in screen_text(app), "items")
-        assert "raised 14 days ago" in screen_text(app)
+        assert "14 days ago" in screen_text(app)
         await pilot.press("1", "down", "2")
 
         def decisions() -> list[ReviewDecision]:
@@ -60,7 +60,7 @@ async def test_review_decides_last_retros_actions(quiet_env: Path) -> None:
             "two decisions",
         )
         assert [a.text for a in hub.session.actions] == ["Book a design review"]
-        await wait_until(pilot, lambda: "carried over" in screen_text(app), "decision shown")
+        await wait_until(pilot, lambda: "→ carried" in screen_text(app), "decision shown")
 
 
 async def test_anonymous_board_shows_no_author_names(quiet_env: Path) -> None:

@@ -63,8 +63,9 @@ def _hint_line(view: BoardView) -> str:
             return f"Check-in: press {k('check-in')} for one word and a mood from 1 to 5."
         case Phase.DATA if fac:
             return (
-                f"The team's numbers, beside last retro's. {k('add-number')} adds"
-                f" · {k('edit-number')} changes a value."
+                f"The team's numbers: {k('add-number')} add"
+                f" · {k('edit-number')} change · {k('rename-number')} rename"
+                f" · {k('delete-number')} delete."
             )
         case Phase.DATA:
             return "The team's numbers, beside their value at the last retro."

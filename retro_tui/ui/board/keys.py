@@ -106,6 +106,7 @@ RULES: dict[str, KeyRule] = {
     "add_number": _shared(P.DATA, facilitator=True),
     "edit_number": _shared(P.DATA, facilitator=True),
     "delete_number": _shared(P.DATA, facilitator=True),
+    "rename_number": _shared(P.DATA, facilitator=True),
     "readiness": _shared(P.DATA, facilitator=True),
     "open_data": _shared(P.CHECKIN, P.REVIEW, facilitator=True),
     # In the group phase only the facilitator adds cards (late thoughts, merged topics).
@@ -390,6 +391,7 @@ BOARD_BINDINGS: list[BindingType] = [
     _b("a", "add_number", "Add number", "add-number"),
     _b("e", "edit_number", "Change", "edit-number", tooltip="Change the selected number"),
     _b("d", "delete_number", "Delete", "delete-number", show=False),
+    _b("r", "rename_number", "Rename", "rename-number", tooltip="Rename the selected number"),
     _b(
         "y",
         "readiness(True)",

@@ -50,6 +50,18 @@ def number_dialog(number: TeamNumber | None = None) -> FieldsDialog:
     return FieldsDialog(f"Change {number.name}", fields)
 
 
+def rename_dialog(number: TeamNumber) -> FieldsDialog:
+    """A new name for a number; its values and the actions measured by it follow."""
+    name = Field(
+        "name", "New name", number.name, "Open rate", optional=False, max_length=NUMBER_NAME_MAX
+    )
+    return FieldsDialog(
+        f"Rename {number.name}",
+        [name],
+        intro="Its values and the actions whose metric it is keep following it.",
+    )
+
+
 def actual_dialog(action: ActionItem, current: float | None) -> FieldsDialog:
     goal = "reach" if action.decision else "target"
     return FieldsDialog(
@@ -94,6 +106,15 @@ class MeasureActions(BoardActions):
         values = await self.app.push_screen_wait(number_dialog(number))
         if values is not None:
             await self._save_number(values, number)
+
+    @work(group="dialogs")
+    async def action_rename_number(self) -> None:
+        number = self._selected_number()
+        if number is None:
+            return
+        values = await self.app.push_screen_wait(rename_dialog(number))
+        if values is not None and values["name"] != number.name:
+            await self.send(c.RenameNumber(number=number.name, to=values["name"]))
 
     @work(group="dialogs")
     async def action_delete_number(self) -> None:

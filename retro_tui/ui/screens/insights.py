@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Collapsible, Footer, Select, Static
 
+from retro_tui.domain.measures import half_up
 from retro_tui.reports.folder import Loaded, team_insights
 from retro_tui.reports.insights import Insights, OpenTime, RecurringProblem, sparkline
 from retro_tui.reports.measure_insights import measure_lines
@@ -53,7 +54,8 @@ def trends_text(found: Insights) -> Text:
     if rated:
         text.append(sparkline(roti, low=1, high=5), style="cyan")
         text.append(
-            f"  last {rated[-1]:.1f}, average {sum(rated) / len(rated):.1f} (1–5)", style="dim"
+            f"  last {half_up(rated[-1], 1)}, average {half_up(sum(rated) / len(rated), 1)} (1–5)",
+            style="dim",
         )
     else:
         text.append("no ratings yet", style="dim")
@@ -117,7 +119,7 @@ def retros_table(found: Insights) -> Table:
             Text(str(c.dropped), style="dim"),
             Text(str(c.open), style="yellow" if c.open else ""),
             Text(_pct(c.rate)),
-            Text("–" if average is None else f"{average:.1f}"),
+            Text("–" if average is None else half_up(average, 1)),
         )
     return table
 

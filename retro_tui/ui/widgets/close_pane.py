@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from retro_tui.domain.measures import half_up
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.widgets.phase_pane import PhasePane
 
@@ -34,7 +35,7 @@ def close_text(view: BoardView) -> Text:
     text.append(f"\n{rated} of {everyone} rated", style="dim")
     average = session.roti_average()
     if average is not None and rated >= everyone:
-        text.append(f" · average ROTI {average:.1f} / 5", style="bold")
+        text.append(f" · average ROTI {half_up(average, 1)} / 5", style="bold")
     topics = len(session.vote_targets())
     text.append("\n\nSummary\n", style="bold underline")
     text.append(

@@ -11,7 +11,7 @@ from retro_tui.ui.widgets.table_pane import TablePane
 
 NUMBER_PREFIX = "number:"
 CHECK_PREFIX = "check:"
-CHECK_MARKS = {True: ("✓ yes", "green"), False: ("✗ no", "red"), None: ("?", "dim")}
+CHECK_MARKS = {True: ("✓ yes", "green"), False: ("✗ no", "red"), None: ("not said", "dim")}
 
 
 def number_row(number: TeamNumber) -> list[Text]:
@@ -29,7 +29,9 @@ def number_row(number: TeamNumber) -> list[Text]:
 
 def check_row(check: ReadinessCheck) -> list[Text]:
     label, style = CHECK_MARKS[check.ready]
-    return [Text(check.text), Text(label, style=style), Text(""), Text(""), Text(""), Text("")]
+    # "Ready?" tells a check from a number in the one table; the answer is in Value.
+    question = Text.assemble(("Ready? ", "dim"), check.text)
+    return [question, Text(label, style=style), Text(""), Text(""), Text(""), Text("")]
 
 
 class DataPane(TablePane):

@@ -14,7 +14,7 @@ from retro_tui.ui.widgets.table_pane import TablePane
 DECISION_STYLES = {
     ReviewDecision.PENDING: ("undecided", "dim"),
     ReviewDecision.DONE: ("✓ done", "green"),
-    ReviewDecision.CARRIED: ("→ carried over", "yellow"),
+    ReviewDecision.CARRIED: ("→ carried", "yellow"),
     ReviewDecision.DROPPED: ("✗ dropped", "red"),
 }
 
@@ -22,9 +22,9 @@ DECISION_STYLES = {
 def review_row(entry: ReviewItem, view: BoardView) -> list[Text]:
     action = entry.action
     label, style = DECISION_STYLES[entry.decision]
-    age = age_text(action.raised_on, view.session.created_at.date())
+    age = age_text(action.raised_on, view.session.created_at.date()).removeprefix("raised ")
     if action.carried:
-        age += f", carried {action.carried}×"
+        age += f" ·{action.carried}×"  # carried over that often; the detail says it in words
     return [
         Text(action.text),
         Text(action.owner or "–"),
@@ -36,7 +36,8 @@ def review_row(entry: ReviewItem, view: BoardView) -> list[Text]:
 
 def parked_row(item: ParkedItem, view: BoardView) -> list[Text]:
     """One of last retro's parked items, under the actions (p: dealt with / parked)."""
-    age = age_text(item.raised_on, view.session.created_at.date()) if item.raised_on else ""
+    raised = age_text(item.raised_on, view.session.created_at.date()) if item.raised_on else ""
+    age = raised.removeprefix("raised ")
     state = ("✓ dealt with", "green") if item.settled else ("⏸ parked", "yellow")
     return [
         Text("⏸ " + item.text),
@@ -57,7 +58,9 @@ VERDICT_STYLES = {
 
 
 def result_text(session: Session, entry: ReviewItem) -> Text:
-    """`21→25 partly`, `1200/1000 ready`, `? / 25` (no actual yet) or `–` (not measured)."""
+    """The figure over the target and what it says: `21/25 partly`, `1200/1000 ready`,
+    `?/25 actual?` (no actual yet) or `–` (not measured). A slash, not an arrow: the
+    detail line's arrow goes from the baseline to the target."""
     action = entry.action
     if action.target is None:
         return Text("–", style="dim")
@@ -69,7 +72,7 @@ def result_text(session: Session, entry: ReviewItem) -> Text:
         return Text(f"{value}/{goal} {found.readiness.value}", style=style)
     words = {Verdict.NO_ACTUAL: "actual?"}
     word = words.get(found.verdict, found.verdict.value)
-    return Text(f"{value}→{goal} {word}", style=VERDICT_STYLES[found.verdict])
+    return Text(f"{value}/{goal} {word}", style=VERDICT_STYLES[found.verdict])
 
 
 def review_detail(entry: ReviewItem, session: Session) -> Text:
@@ -82,6 +85,8 @@ def review_detail(entry: ReviewItem, session: Session) -> Text:
     if action.raised_in:
         text.append(" · from ", style="dim")
         text.append(action.raised_in)
+    if action.carried:
+        text.append(f" · carried over {action.carried}×", style="dim")
     if action.target is not None:
         text.append("\n")
         text.append(measure_line(session, entry))
@@ -123,7 +128,7 @@ def measure_line(session: Session, entry: ReviewItem) -> Text:
 class ReviewPane(TablePane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            [("Action", None), ("Owner", 10), ("Age", 18), ("Result", 16), ("Decision", 14)],
+            [("Action", None), ("Owner", 9), ("Raised", 15), ("Result", 16), ("Decision", 10)],
             prefix="review",
             id=id,
         )
