@@ -1,5 +1,6 @@
 """Sessions in and out of retro-tui: a complete JSON export that imports back into the same
-session, and CSV of cards and action items for spreadsheets.
+session, and CSV for spreadsheets: the cards, the action items, the review of the last
+retro's actions (figures and verdicts), the team's numbers and the readiness checklist.
 
 The JSON carries a format marker and a version so that a file from another program, or
 from a newer retro-tui, is refused with a sentence instead of half-read. CSV cells that a
@@ -11,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import replace
 from typing import Any
 
-from retro_tui.domain.judging import MEASURE_COLUMNS, measure_cells
+from retro_tui.domain.judging import MEASURE_COLUMNS, judgement, measure_cells
+from retro_tui.domain.measures import format_change, format_number
 from retro_tui.domain.model import Session
 from retro_tui.domain.serial import MalformedSession, session_from_dict, session_to_dict
 from retro_tui.domain.text import make_visible
@@ -27,8 +30,11 @@ __all__ = [
     "ImportRefused",
     "actions_csv",
     "cards_csv",
+    "checklist_csv",
     "import_session",
     "neutralise",
+    "numbers_csv",
+    "review_csv",
     "session_from_json_bytes",
     "session_to_json_bytes",
 ]
@@ -41,6 +47,7 @@ EXPORT_VERSION = 2
 MAX_IMPORT_BYTES = 64 * 1024 * 1024  # the store's own limit for a session file
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
 
 
 class ImportRefused(ValueError):
@@ -146,8 +153,13 @@ def import_session(store: SessionStore, data: bytes, *, new_id: bool) -> Session
 
 # --- CSV -----------------------------------------------------------------------------------
 def neutralise(value: object) -> str:
-    """A cell a spreadsheet shows as text: a leading `= + - @`, tab or CR gets a `'`."""
+    """A cell a spreadsheet shows as text: a leading `= + - @`, tab or CR gets a `'`.
+
+    A plain signed number (`-1`, `+4.5`, a baseline or a change) is left as it is: a
+    spreadsheet reads it as the number, and nothing in it can run."""
     text = "" if value is None else str(value)
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text
@@ -231,3 +243,85 @@ def actions_csv(session: Session) -> str:
         *MEASURE_COLUMNS,
     ]
     return _csv(header, rows)
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else format_number(value)
+
+
+def review_csv(session: Session) -> str:
+    """One row per action of the last retro reviewed in this one: its decision, the figure
+    this retro judged it by (entered, or this retro's value of its number), the verdict
+    (or a decision's readiness) and whether a decision was acted early."""
+    rows: list[list[object]] = []
+    for entry in session.review:
+        a = entry.action
+        found = judgement(session, a)
+        state = found.readiness.value if found.readiness is not None else found.verdict.value
+        change = found.number.change if found.number is not None else None
+        rows.append(
+            [
+                session.id,
+                session.title,
+                a.id,
+                a.text,
+                a.owner,
+                a.metric,
+                entry.decision.value,
+                "decision" if a.decision else ("measured" if a.target is not None else ""),
+                _cell(a.baseline),
+                _cell(a.target),
+                a.direction.value if a.target is not None else "",
+                _cell(found.actual),
+                state if a.target is not None else "",
+                "yes" if a.acted_early else "",
+                "" if change is None else format_change(change),
+            ]
+        )
+    header = [
+        "session",
+        "retro",
+        "action",
+        "text",
+        "owner",
+        "metric",
+        "decision",
+        "kind",
+        "baseline",
+        "target",
+        "direction",
+        "actual",
+        "verdict",
+        "acted_early",
+        "number_change",
+    ]
+    return _csv(header, rows)
+
+
+def numbers_csv(session: Session) -> str:
+    """The Data step's table: each of the team's numbers with its value at the last retro."""
+    rows: list[list[object]] = [
+        [
+            session.id,
+            session.title,
+            n.name,
+            _cell(n.value),
+            n.unit,
+            n.period,
+            _cell(n.previous),
+            "" if n.change is None else format_change(n.change),
+        ]
+        for n in session.numbers
+    ]
+    header = ["session", "retro", "number", "value", "unit", "period", "last_retro", "change"]
+    return _csv(header, rows)
+
+
+def checklist_csv(session: Session) -> str:
+    """The readiness checklist: whether each check was true before the work started."""
+    answers = {True: "yes", False: "no", None: ""}
+    rows: list[list[object]] = [
+        [session.id, session.title, i + 1, check.text, answers[check.ready]]
+        for i, check in enumerate(session.readiness)
+    ]
+    return _csv(["session", "retro", "check", "text", "ready"], rows)

@@ -83,19 +83,29 @@ def import_json(ctx: Context, file: Path, new_id: bool) -> None:
 @click.argument("session")
 @click.option(
     "--what",
-    type=click.Choice(["cards", "actions"]),
+    type=click.Choice(["cards", "actions", "review", "numbers", "checklist"]),
     required=True,
-    help="Which table to write.",
+    help=(
+        "Which table to write: cards; actions (with baselines, targets, actuals, verdicts); "
+        "review (last retro's actions as judged here); numbers (the Data step); checklist "
+        "(readiness)."
+    ),
 )
 @_output_option
 @with_context
 def export_csv(ctx: Context, session: str, what: str, output: Path | None) -> None:
-    """Write a session's cards or action items as CSV for a spreadsheet."""
-    from retro_tui.exchange import actions_csv, cards_csv
+    """Write one of a session's tables as CSV for a spreadsheet."""
+    from retro_tui import exchange
 
+    tables = {
+        "cards": exchange.cards_csv,
+        "actions": exchange.actions_csv,
+        "review": exchange.review_csv,
+        "numbers": exchange.numbers_csv,
+        "checklist": exchange.checklist_csv,
+    }
     loaded = load_session(ctx, session)
-    text = cards_csv(loaded) if what == "cards" else actions_csv(loaded)
-    _write(text, output, f"{what} of {loaded.id}")
+    _write(tables[what](loaded), output, f"{what} of {loaded.id}")
 
 
 COMMANDS: tuple[click.Command, ...] = (export_json, import_json, export_csv)

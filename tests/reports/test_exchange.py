@@ -218,8 +218,11 @@ def test_history_csv_has_a_row_per_card_and_action(history: History) -> None:
     ("cell", "shown"),
     [
         ("=1+1", "'=1+1"),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
+        ("+1", "+1"),  # a plain number stays a number (a change, a negative baseline)
+        ("-1.5", "-1.5"),
+        ("-1+1", "'-1+1"),
+        ("+1 ", "'+1 "),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
         ("@x", "'@x"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),

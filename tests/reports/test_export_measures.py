@@ -7,14 +7,29 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
+from pathlib import Path
 
+from click.testing import CliRunner
+
+from retro_tui.cli import main
 from retro_tui.domain import commands as c
 from retro_tui.domain import rules
 from retro_tui.domain.formats import ColumnSpec
-from retro_tui.domain.model import ActionItem, Role
+from retro_tui.domain.measures import Direction, TeamNumber
+from retro_tui.domain.model import ActionItem, Role, Session
 from retro_tui.domain.phases import Phase
-from retro_tui.exchange import actions_csv, cards_csv
+from retro_tui.exchange import (
+    actions_csv,
+    cards_csv,
+    checklist_csv,
+    numbers_csv,
+    review_csv,
+    session_from_json_bytes,
+    session_to_json_bytes,
+    shareable,
+)
 from retro_tui.export import session_markdown
+from retro_tui.store import SessionStore
 from tests.support.domain import NOW, make_format, make_retro
 
 MEASURED = ActionItem(
@@ -106,3 +121,100 @@ def test_the_actions_csv_has_the_measure_and_neutralises_formulas() -> None:
     assert carried["actuals"] == "26 (2026-11-23)"
     assert formula["text"] == "'=HYPERLINK(1)" and formula["metric"] == "'=CPL"
     assert (formula["direction"], formula["verdict"]) == ("down", "no actual yet")
+
+
+DECISION = ActionItem(
+    id="old2", text="Decide on the ad copy", metric="Ad impressions", target=1000.0, decision=True
+)
+
+
+def _measured_retro() -> Session:
+    """A review with a figure entered, one taken from the numbers and a decision done
+    early; a table of numbers; a checklist answered in part."""
+    fmt = replace(make_format(), readiness=("Creative tested", "Tracking in place", "Budget"))
+    last = (TeamNumber("Ad impressions", 250.0), TeamNumber("Repeat purchase rate", 18.0))
+    session = rules.new_session(
+        fmt,
+        session_id="s2",
+        title="November",
+        team="Growth",
+        now=NOW,
+        previous_actions=(MEASURED, DECISION),
+        previous_numbers=last,
+    )
+    session, fac = rules.join(session, "Fran", Role.FACILITATOR, NOW)
+
+    def do(command: c.Command) -> None:
+        nonlocal session
+        session = rules.apply(session, fac, command, NOW)
+
+    do(c.NextPhase())  # the Data step
+    do(c.SetNumber(number="Ad impressions", value=640))
+    do(c.SetNumber(number="Repeat purchase rate", value=21, unit="%", period="Q4"))
+    do(c.SetReadiness(index=0, ready=True))
+    do(c.SetReadiness(index=1, ready=False))
+    do(c.NextPhase())  # the review
+    do(c.ReviewAction(action="old1", decision="carried"))  # 21 from the Data step
+    do(c.ReviewAction(action="old2", decision="done"))  # 640 of 1000: acted early
+    return session
+
+
+def test_the_review_numbers_and_checklist_csvs_carry_figures_verdicts_and_answers() -> None:
+    session = _measured_retro()
+    measured, decision = _rows(review_csv(session))
+    assert measured["decision"] == "carried" and measured["kind"] == "measured"
+    assert (measured["baseline"], measured["target"], measured["direction"]) == ("18", "25", "up")
+    assert measured["actual"] == "21"  # this retro's value of the number it names
+    assert (measured["verdict"], measured["number_change"]) == ("partly", "+3")
+    assert (decision["kind"], decision["verdict"], decision["acted_early"]) == (
+        "decision",
+        "waiting",
+        "yes",
+    )
+    numbers = _rows(numbers_csv(session))
+    assert [(n["number"], n["value"], n["last_retro"], n["change"]) for n in numbers] == [
+        ("Ad impressions", "640", "250", "+390"),
+        ("Repeat purchase rate", "21", "18", "+3"),
+    ]
+    assert numbers[1]["unit"] == "%" and numbers[1]["period"] == "Q4"
+    checks = _rows(checklist_csv(session))
+    assert [(x["check"], x["text"], x["ready"]) for x in checks] == [
+        ("1", "Creative tested", "yes"),
+        ("2", "Tracking in place", "no"),
+        ("3", "Budget", ""),
+    ]
+
+
+def test_export_csv_writes_each_table_from_the_shell(tmp_path: Path) -> None:
+    folder = tmp_path / "sessions"
+    SessionStore(folder).create(_measured_retro())
+    for what, first_cell in (("review", "s2"), ("numbers", "s2"), ("checklist", "s2")):
+        result = CliRunner().invoke(
+            main, ["--sessions-dir", str(folder), "export-csv", "s2", "--what", what]
+        )
+        assert result.exit_code == 0, result.output
+        assert len(_rows(result.stdout)) in (2, 3) and result.stdout.splitlines()[1].startswith(
+            first_cell
+        )
+
+
+def test_the_json_export_round_trips_measures_numbers_and_the_checklist() -> None:
+    session = _measured_retro()
+    back = session_from_json_bytes(session_to_json_bytes(session))
+    assert back == shareable(session)
+    (carried,) = back.actions
+    assert (carried.baseline, carried.target, carried.direction) == (18.0, 25.0, Direction.UP)
+    assert [m.value for m in carried.actuals] == [21.0]
+    assert back.review[1].action.acted_early
+    assert back.numbers == session.numbers and back.numbers[0].previous == 250.0
+    assert [x.ready for x in back.readiness] == [True, False, None]
+
+
+def test_the_notes_show_the_checklist_and_a_decision_acted_early() -> None:
+    notes = session_markdown(_measured_retro())
+    assert "## Ready before the work started?" in notes
+    assert "- [x] Creative tested" in notes
+    assert "- [ ] Tracking in place" in notes
+    assert "- [ ] Budget (not answered)" in notes
+    assert "waiting, acted early" in notes
+    assert "| Ad impressions | 640 | – | – | 250 | +390 |" in notes
