@@ -29,7 +29,7 @@ from retro_tui.domain.phases import Phase
 from retro_tui.domain.room import Comment, Hand, ReactionKind, ReadyCheck
 from retro_tui.domain.room import Reaction as RoomReaction
 from retro_tui.domain.serial import session_to_dict
-from retro_tui.store import NewerSchema, SessionStore, file_format
+from retro_tui.store import CorruptSession, NewerSchema, SessionStore, file_format
 from tests.support.domain import later, make_retro
 
 # What a schema-1 file held: these top-level fields, and inside them no more than these.
@@ -239,3 +239,17 @@ def test_reading_a_folder_of_schema_1_files_writes_nothing(tmp_path: Path) -> No
     assert path.read_bytes() == before
     assert [p.name for p in folder.iterdir()] == ["s1.json"]
     assert SessionStore(folder).read("s1") == session
+
+
+def test_a_schema_1_file_that_cannot_be_read_is_left_untouched_without_a_backup(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "sessions"
+    doc = as_schema_1(session_to_dict(board()))
+    doc["numbers"] = "lots"  # a field of schema 2 in a schema-1 file, and malformed
+    path = write_file(folder, "s1", 1, doc)
+    before = path.read_bytes()
+    with pytest.raises(CorruptSession, match="session.numbers"):
+        SessionStore(folder).load("s1")
+    assert path.read_bytes() == before
+    assert [p.name for p in folder.iterdir()] == ["s1.json"]
