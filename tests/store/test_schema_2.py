@@ -249,7 +249,7 @@ def test_a_schema_1_file_that_cannot_be_read_is_left_untouched_without_a_backup(
     doc["numbers"] = "lots"  # a field of schema 2 in a schema-1 file, and malformed
     path = write_file(folder, "s1", 1, doc)
     before = path.read_bytes()
-    with pytest.raises(CorruptSession, match="session.numbers"):
+    with pytest.raises(CorruptSession, match=r"session\.numbers"):
         SessionStore(folder).load("s1")
     assert path.read_bytes() == before
     assert [p.name for p in folder.iterdir()] == ["s1.json"]
