@@ -359,10 +359,8 @@ def measure_lines(found: MeasureInsights) -> list[str]:
         for check in u.unready:
             out.append(f"    ✗ {check[:72]}")
         after = u.problems_after
-        where = f" ({after[0][1][:36]})" if after else ""
-        out.append(
-            f"    {_count(len(after), 'problem')} written at the next retro{where}, related:"
-        )
+        where = f" ({after[0][1][:30]})" if after else ""  # one line at 80 columns
+        out.append(f"    {_count(len(after), 'problem')} at the next retro{where}, related:")
         for text, _retro in u.related:
             out.append(f"    → {text[:74]}")
         if not u.related:
