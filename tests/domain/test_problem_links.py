@@ -222,3 +222,12 @@ def test_links_cross_the_hub_socket_as_each_viewer_may_see_them(phase: Phase) ->
     # Face-down, the lone card's link goes; the topic's stays (its title shows anyway).
     shown = {k.target for k in hub.view_for(seat).session.problem_links}
     assert shown == ({topic, alone} if phase is Phase.GROUP else {topic})
+
+
+def test_naming_a_problem_again_in_other_letters_is_refused_and_points_to_the_link() -> None:
+    retro, topic, alone = _grouped()
+    retro.do(retro.fac, c.NameProblem(target=topic, problem_name="Late design assets"))
+    again = c.NameProblem(target=alone, problem_name="LATE  design assets")
+    reason = retro.refused(retro.fac, again).reason
+    assert "already links a problem called 'Late design assets'" in reason
+    assert pr.same_name(retro.session.problems, "late design assets ") is not None
