@@ -40,6 +40,10 @@ PROBLEM_ID_MAX = 200
 
 
 def clean_problem_name(name: object) -> str:
+    """One line, literal, without invisible characters: two names that look the same
+    must be the same name, or a team's list would hold twins it cannot tell apart."""
+    if isinstance(name, str) and len(name) <= PROBLEM_NAME_MAX * 4:
+        name = t.without_invisible(name)
     return " ".join(t.clean_text(name, "A problem's name", PROBLEM_NAME_MAX).split())
 
 
@@ -78,8 +82,9 @@ N = TypeVar("N", bound=_Named)
 def same_name(problems: Iterable[N], name: str) -> N | None:
     """The problem whose name a person would take for `name` (case, spacing, look-alike
     letters), if any: naming it again would split one problem in two."""
-    key = look_alike_key(name)
-    return next((p for p in problems if look_alike_key(p.name) == key), None)
+    # Folded first: the look-alike key maps a capital I to l before it folds case.
+    key = look_alike_key(name.casefold())
+    return next((p for p in problems if look_alike_key(p.name.casefold()) == key), None)
 
 
 def link_new(session: Session, target: str, name: object) -> tuple[Session, Problem]:
