@@ -36,6 +36,7 @@ class Advice:
     suggestions: tuple[Suggestion, ...]
     note: str = ""  # why suggestions are weaker than usual (the model is missing), or ""
     known: int = 0  # how many problems the team knows (0: nothing to say yet)
+    praise: bool = False  # a card of a column for praise or proposals: nothing to suggest
 
 
 class FolderAdvisor:
@@ -88,8 +89,8 @@ class FolderAdvisor:
                 found = next((p for p in known if p.id == linked.id), None)
                 if found is not None:
                     seen = seen_phrase(found.retros, found.first, session.created_at.year)
-            if session.target_column(target) in NON_PROBLEM_COLUMNS:  # praise, proposals
-                suggestions: tuple[Suggestion, ...] = ()
-            else:
+            praise = session.target_column(target) in NON_PROBLEM_COLUMNS  # or proposals
+            suggestions: tuple[Suggestion, ...] = ()
+            if not praise:
                 suggestions = tuple(suggestions_for(session, target, known, self._scorer()))
-            return Advice(target, linked, seen, suggestions, self._note, len(known))
+            return Advice(target, linked, seen, suggestions, self._note, len(known), praise)

@@ -209,14 +209,17 @@ def short_date(day: str) -> str:
 
 
 def seen_phrase(retros: int, first: str, today_year: int | None = None) -> str:
-    """'seen in 4 retros since January' (the year too when it is not `today_year`)."""
+    """'seen in 4 retros since January', 'seen once, in March' (the year too when it is
+    not `today_year`)."""
     if not first:
         return f"seen in {retros} retro{'s' if retros != 1 else ''}"
     d = date.fromisoformat(first)
     since = _MONTH_NAMES[d.month - 1]
     if today_year is not None and d.year != today_year:
         since += f" {d.year}"
-    return f"seen in {retros} retro{'s' if retros != 1 else ''} since {since}"
+    if retros == 1:  # "seen in 1 retro since December" reads as if it were counting on
+        return f"seen once, in {since}"
+    return f"seen in {retros} retros since {since}"
 
 
 def seen_phrases(sessions: Iterable[Session], session: Session) -> dict[str, str]:

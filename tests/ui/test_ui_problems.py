@@ -209,3 +209,44 @@ async def test_naming_a_problem_the_team_already_knows_links_to_it_instead(
         linked = hub.session.problem_of(sign_off)
         assert linked is not None and linked.id == "marketing#approvals"
         assert [p.id for p in hub.session.problems] == ["marketing#approvals"]
+
+
+async def test_the_topic_a_card_was_just_grouped_into_can_be_linked_at_once(
+    tmp_path: Path,
+) -> None:
+    today = _todays_retro(tmp_path / "sessions")
+    sign_off, parking = (card.id for card in today.cards)
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board, hub = await open_board(pilot)
+        await _select(pilot, board, parking)
+        await pilot.press("g")
+        await _select(pilot, board, sign_off)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: bool(hub.session.topics), "the topic")
+        topic = hub.session.topics[0].id
+        await wait_until(pilot, lambda: board.problem_target() == topic, "the topic selected")
+        await wait_until(
+            pilot,
+            lambda: board.advice is not None and board.advice.target == topic,
+            "the topic's suggestions",
+        )
+        await pilot.press("1")
+        await wait_until(pilot, lambda: hub.session.problem_of(topic) is not None, "the link")
+
+
+async def test_the_suggestions_follow_the_arrow_keys_down_a_column(tmp_path: Path) -> None:
+    today = _todays_retro(tmp_path / "sessions")
+    sign_off, parking = (card.id for card in today.cards)
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with app.run_test(size=(160, 48)) as pilot:
+        board, _ = await open_board(pilot)
+        await _select(pilot, board, sign_off)
+        await wait_until(pilot, lambda: "1 looks like:" in _hints(app), "the suggestions")
+        await pilot.press("down")
+        assert board.problem_target() == parking
+        await wait_until(
+            pilot,
+            lambda: board.advice is not None and board.advice.target == parking,
+            "the next card's suggestions",
+        )

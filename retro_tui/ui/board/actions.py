@@ -336,7 +336,11 @@ class BoardActions(BoardState):
             self.notify(f"There is no suggestion {n} for this one.", severity="warning")
             return
         problem = advice.suggestions[n - 1].problem
-        self.send_soon(c.LinkProblem(target=target, problem=problem.id, problem_name=problem.name))
+        link = c.LinkProblem(target=target, problem=problem.id, problem_name=problem.name)
+        if advice.linked is None:
+            self.send_soon(link)
+        else:  # the old link goes: say how to take that back
+            self.run_worker(self.send_undoable(link, "Known problem replaced"), group="commands")
 
     @work(group="dialogs")
     async def action_name_problem(self) -> None:
