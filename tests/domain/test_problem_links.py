@@ -231,3 +231,4 @@ def test_naming_a_problem_again_in_other_letters_is_refused_and_points_to_the_li
     reason = retro.refused(retro.fac, again).reason
     assert "already links a problem called 'Late design assets'" in reason
     assert pr.same_name(retro.session.problems, "late design assets ") is not None
+
