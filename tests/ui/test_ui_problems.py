@@ -250,3 +250,22 @@ async def test_the_suggestions_follow_the_arrow_keys_down_a_column(tmp_path: Pat
             lambda: board.advice is not None and board.advice.target == parking,
             "the next card's suggestions",
         )
+
+
+def test_on_a_short_terminal_the_hint_puts_each_key_before_the_names_that_get_clipped() -> None:
+    from retro_tui.advisor import Advice
+    from retro_tui.domain.model import Problem
+    from retro_tui.reports.problems import KnownProblem, Sighting, Suggestion
+    from retro_tui.ui.board import keys
+    from retro_tui.ui.widgets.problem_hints import advice_text
+
+    sighting = Sighting("s1", "Sprint 1", "2026-09-14", "c1", "Creative arrived late again")
+    known = KnownProblem("s1#p1", "Design assets arrive late " * 3, (sighting,))
+    suggestion = Suggestion(known, 0.4, sighting.text)
+    keys_ = (keys.LINK_PROBLEM_KEYS, keys.NAME_PROBLEM_KEY, keys.UNLINK_PROBLEM_KEY)
+    unlinked = Advice("c9", None, "", (suggestion,), known=1)
+    assert advice_text(unlinked, *keys_, compact=True).plain.startswith("L new · Looks like: 1 ")
+    linked = Advice("c9", Problem("s1#p2", "Legal"), "seen in 3 retros since May", (), known=2)
+    assert advice_text(linked, *keys_, compact=True).plain == (
+        "U unlinks · Linked: Legal — seen in 3 retros"
+    )

@@ -74,19 +74,22 @@ def _compact(advice: Advice, link_keys: tuple[str, ...], name_key: str, unlink_k
         text.append(advice.linked.name, style="italic")
         if advice.seen:
             text.append(f" — {advice.seen.split(' since ')[0]}")
+    if advice.linked is None and not advice.suggestions:
+        text.append("No known problem looks like this. ")
+        text.append(f"{name_key} ", style="bold")
+        text.append("names a new one")
     if advice.suggestions:
         if text:
             text.append("\n")
+        if advice.linked is None:
+            text.append(f"{name_key} ", style="bold")
+            text.append("new · ")
         text.append("Looks like: ")
         for n, (key, suggestion) in enumerate(zip(link_keys, advice.suggestions, strict=False)):
             if n:
                 text.append(" · ")
             text.append(f"{key} ", style="bold")
             text.append(f"{suggestion.problem.name} ({suggestion.problem.retros})")
-    if advice.linked is None:
-        text.append(" · " if advice.suggestions else "No known problem looks like this. ")
-        text.append(f"{name_key} ", style="bold")
-        text.append("new")
     return text
 
 
