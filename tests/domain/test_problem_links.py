@@ -98,8 +98,10 @@ def test_links_are_made_only_in_group_and_discuss() -> None:
         ({"problem_name": ""}, "cannot be empty"),
         ({"problem_name": "x" * 81}, "at most 80"),
         ({"problem_name": 12}, "wrong type"),
+        ({"problem_name": "x" * 10_240}, "this has 10240"),
+        ({"problem_name": " \u200b\u202e "}, "cannot be empty"),
     ],
-    ids=["missing-target", "empty-name", "long-name", "not-text"],
+    ids=["missing-target", "empty-name", "long-name", "not-text", "10-kb", "only-invisible"],
 )
 def test_a_bad_problem_name_or_target_is_refused_with_a_sentence(
     fields: dict[str, object], words: str
@@ -112,6 +114,14 @@ def test_a_bad_problem_name_or_target_is_refused_with_a_sentence(
         assert words in refused.reason
         return
     assert words in retro.refused(retro.fac, command).reason
+
+
+def test_a_problem_name_with_escapes_and_markup_is_kept_literal_and_visible() -> None:
+    retro, topic, _ = _grouped()
+    retro.do(retro.fac, c.NameProblem(target=topic, problem_name="[bold]Late[/] \x1b[2Jassets"))
+    problem = retro.session.problem_of(topic)
+    assert problem is not None and "\x1b" not in problem.name
+    assert problem.name.startswith("[bold]Late[/] ") and "[2Jassets" in problem.name
 
 
 def test_a_problem_id_with_spaces_or_escapes_is_refused() -> None:
