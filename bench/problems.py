@@ -15,7 +15,9 @@ earlier card of its problem (a yes or no, so one figure for every k).
 Then the time of one suggestion round at the target size: 50 cards of today's retro
 against 500 earlier cards (100 known problems of 5 linked cards each), ranked in one
 call with a cold text cache (the model already loaded, as on a board that has shown a
-suggestion once); and the time of one selection on the board afterwards.
+suggestion once); the time of one selection afterwards; and the board's own path
+(`advisor.FolderAdvisor` on a sessions folder of real files: its warm-up, then each
+selection, known problems and ranking included).
 """
 
 from __future__ import annotations
@@ -23,14 +25,21 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.clustering import DEFAULT_THRESHOLD, TextItem, cluster, similarity_matrix
 from retro_tui.reports.word_scores import WordScorer
+
+if TYPE_CHECKING:
+    from retro_tui.domain.model import Session
 
 HISTORY = Path(__file__).resolve().parent.parent / "tests" / "data" / "problems_history.json"
 KS = (1, 3, 5)
@@ -221,12 +230,67 @@ def timing(rounds: int = 5) -> dict[str, float]:
     }
 
 
+def _bench_retro(sid: str, day: int, cards: int, texts: Sequence[str], *, link: bool) -> Session:
+    """A retro of team Bench in the group phase, each card linked to one of 100 problems."""
+    from retro_tui.domain import commands as c
+    from retro_tui.domain import rules
+    from retro_tui.domain.model import Role
+    from retro_tui.domain.phases import Phase
+    from retro_tui.themes import load_formats
+
+    when = datetime(2026, 1, 5, tzinfo=UTC) + timedelta(days=day)
+    s = rules.new_session(load_formats().get("went-well"), session_id=sid, title=sid,
+                          team="Bench", now=when)  # fmt: skip
+    s, fac = rules.join(s, "Fran", Role.FACILITATOR, when)
+    s, ann = rules.join(s, "Ann", Role.PARTICIPANT, when)
+    s = rules.apply(s, fac, c.GoToPhase(phase=Phase.WRITE.value), when)
+    for j in range(cards):
+        text = f"{texts[(day * 31 + j * 7) % len(texts)]} ({sid})"
+        s = rules.apply(s, ann, c.AddCard(column="to-improve", text=text), when)
+    s = rules.apply(s, fac, c.GoToPhase(phase=Phase.GROUP.value), when)
+    for j, card in enumerate(s.cards if link else ()):
+        k = (day + j * 4) % 100
+        link_it = c.LinkProblem(target=card.id, problem=f"bench#p{k}", problem_name=f"P {k}")
+        s = rules.apply(s, fac, link_it, when)
+    return s
+
+
+def board_timing() -> dict[str, float]:
+    """Milliseconds on the board's own path (`advisor.FolderAdvisor`, real files): 20
+    earlier retros of 25 linked cards (500 cards, 100 problems) in a sessions folder;
+    today's retro of 50 cards. The warm-up runs once when the board opens, in a worker."""
+    from retro_tui.advisor import FolderAdvisor
+    from retro_tui.store import SessionStore
+
+    teams, _, _ = load()
+    texts = [c.text for cards in teams.values() for c in cards]
+    with tempfile.TemporaryDirectory() as folder:
+        store = SessionStore(Path(folder))
+        for i in range(20):
+            store.create(_bench_retro(f"bench-{i:02d}", 7 * i, 25, texts, link=True))
+        today = _bench_retro("bench-today", 330, 50, texts, link=False)
+        advisor = FolderAdvisor(Path(folder))
+        start = time.perf_counter()
+        advisor.warm(today)
+        warm_ms = (time.perf_counter() - start) * 1000
+        selections = []
+        for card in today.cards:
+            start = time.perf_counter()
+            advisor.advise(today, card.id)
+            selections.append((time.perf_counter() - start) * 1000)
+    return {
+        "warm_ms": warm_ms,
+        "board_selection_ms_median": statistics.median(selections),
+        "board_selection_ms_max": max(selections),
+    }
+
+
 def report() -> tuple[list[Recall], list[tuple[float, float]], dict[str, float]]:
     teams, tune_teams, held_out = load()
     results = [chance_recall(teams, held_out)]
     results.extend(recall(name, fn, teams, held_out) for name, fn in rankers())
     results.append(clustering_recall(teams, held_out))
-    return results, tune(teams, tune_teams), timing()
+    return results, tune(teams, tune_teams), {**timing(), **board_timing()}
 
 
 def table(results: Sequence[Recall]) -> str:
@@ -245,6 +309,7 @@ def table(results: Sequence[Recall]) -> str:
 
 def main() -> None:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min) at the start")
     results, tuned, times = report()
     print(f"held-out queries: {results[0].queries} recurring cards")
     print(table(results))
@@ -255,6 +320,13 @@ def main() -> None:
         f" median {times['round_ms_median']:.1f} ms, worst {times['round_ms_max']:.1f} ms; one"
         f" selection afterwards: median {times['selection_ms_median']:.1f} ms"
     )
+    print(
+        f"board (FolderAdvisor, 20 retros on disk, 500 linked cards): warm-up"
+        f" {times['warm_ms']:.0f} ms once; each of 50 selections: median"
+        f" {times['board_selection_ms_median']:.1f} ms,"
+        f" worst {times['board_selection_ms_max']:.1f} ms (the model already loaded)"
+    )
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min) when it finished")
 
 
 if __name__ == "__main__":

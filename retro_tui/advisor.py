@@ -36,6 +36,7 @@ class Advice:
     suggestions: tuple[Suggestion, ...]
     note: str = ""  # why suggestions are weaker than usual (the model is missing), or ""
     known: int = 0  # how many problems the team knows (0: nothing to say yet)
+    praise: bool = False  # a card of a column for praise or proposals: nothing to suggest
 
 
 class FolderAdvisor:
@@ -45,6 +46,7 @@ class FolderAdvisor:
         self.folder = folder
         self._others: dict[str, tuple[Session, ...]] = {}  # session id -> the other retros
         self._scores: Scores | None = None
+        self._known: tuple[tuple[str, int], list[KnownProblem]] | None = None
         self._note = ""
         self._lock = threading.Lock()
 
@@ -58,6 +60,15 @@ class FolderAdvisor:
             self._others[session.id] = found
         return found
 
+    def _known_now(self, session: Session) -> list[KnownProblem]:
+        """The team's known problems, worked out once per revision of `session` (a
+        selection that moves without a change to the retro reuses them)."""
+        key = (session.id, session.revision)
+        if self._known is None or self._known[0] != key:
+            found = known_problems([*self._other_retros(session), session], session.team)
+            self._known = (key, found)
+        return self._known[1]
+
     def _scorer(self) -> Scores:
         if self._scores is None:
             from retro_tui.meaning import best_scores
@@ -69,27 +80,27 @@ class FolderAdvisor:
         """Read the folder, load the model and embed the known problems ahead of the first
         selection, so moving through the board never waits on them."""
         with self._lock:
-            known = known_problems([*self._other_retros(session), session], session.team)
+            known = self._known_now(session)
             texts = [text for problem in known for text in problem.texts()]
             self._scorer()(["warm-up"], texts)
 
     def known(self, session: Session) -> list[KnownProblem]:
         """The team's known problems, this retro's links included."""
         with self._lock:
-            return known_problems([*self._other_retros(session), session], session.team)
+            return list(self._known_now(session))
 
     def advise(self, session: Session, target: str) -> Advice:
         """What `target` of `session` looks like, and how often its problem was seen."""
         with self._lock:
-            known = known_problems([*self._other_retros(session), session], session.team)
+            known = self._known_now(session)
             linked = session.problem_of(target)
             seen = ""
             if linked is not None:
                 found = next((p for p in known if p.id == linked.id), None)
                 if found is not None:
                     seen = seen_phrase(found.retros, found.first, session.created_at.year)
-            if session.target_column(target) in NON_PROBLEM_COLUMNS:  # praise, proposals
-                suggestions: tuple[Suggestion, ...] = ()
-            else:
+            praise = session.target_column(target) in NON_PROBLEM_COLUMNS  # or proposals
+            suggestions: tuple[Suggestion, ...] = ()
+            if not praise:
                 suggestions = tuple(suggestions_for(session, target, known, self._scorer()))
-            return Advice(target, linked, seen, suggestions, self._note, len(known))
+            return Advice(target, linked, seen, suggestions, self._note, len(known), praise)

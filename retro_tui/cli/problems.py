@@ -65,6 +65,15 @@ def _change(ctx: Context, session_id: str, change: Callable[[Session], Session])
         fail(refused)
 
 
+def _with_target(ctx: Context, session_id: str, target: str) -> Session:
+    """The session, once it is known to hold `target` (a typo is named, not "gone")."""
+    loaded = load_session(ctx, session_id)
+    if loaded.topic(target) is None and loaded.card(target) is None:
+        fail(f"{loaded.id} has no card or topic {clip(target, 20)!r}; "
+             f"`retro-tui problems suggest {loaded.id}` lists them.")  # fmt: skip
+    return loaded
+
+
 def _target_line(session: Session, target: str) -> str:
     topic = session.topic(target)
     if topic is not None:
@@ -73,23 +82,39 @@ def _target_line(session: Session, target: str) -> str:
     return card.text if card is not None else target
 
 
+_TEAM = click.option("--team", default=None, help="Only this team (default: every team).")
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts).")
+
+
 @click.group("problems", invoke_without_command=True)
-@click.option("--team", default=None, help="Only this team (default: every team).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts).")
+@_TEAM
+@_JSON
 @with_context
 def problems(ctx: Context, team: str | None, as_json: bool) -> None:
     """A team's known problems: named in one retro, linked again in later ones.
 
     \b
     Examples:
-      retro-tui problems --team Marketing
+      retro-tui problems list --team Marketing
       retro-tui problems suggest 2026-11-23-sprint-42
       retro-tui problems link 2026-11-23-sprint-42 t4 "Design assets arrive late"
       retro-tui problems link 2026-11-23-sprint-42 c12 --new "Legal review is slow"
       retro-tui problems unlink 2026-11-23-sprint-42 c12
     """
-    if click.get_current_context().invoked_subcommand is not None:
-        return
+    if click.get_current_context().invoked_subcommand is None:
+        _list(ctx, team, as_json)
+
+
+@problems.command("list")
+@_TEAM
+@_JSON
+@with_context
+def problems_list(ctx: Context, team: str | None, as_json: bool) -> None:
+    """Each team's known problems, most often seen first (the same as `retro-tui problems`)."""
+    _list(ctx, team, as_json)
+
+
+def _list(ctx: Context, team: str | None, as_json: bool) -> None:
     from retro_tui.domain.text import name_key
     from retro_tui.reports.problems import known_problems, seen_phrase
 
@@ -154,8 +179,8 @@ def problems_suggest(ctx: Context, session: str, target: str | None) -> None:
 
     loaded = load_session(ctx, session)
     known = _known(ctx, loaded)
-    if target is not None and loaded.topic(target) is None and loaded.card(target) is None:
-        fail(f"{loaded.id} has no card or topic {clip(target, 20)!r}.")
+    if target is not None:
+        _with_target(ctx, loaded.id, target)
     if not known:
         click.echo(
             f"Team {loaded.team} has no known problems yet (outside this retro): name one "
@@ -179,7 +204,9 @@ def problems_suggest(ctx: Context, session: str, target: str | None) -> None:
         if linked is not None:
             head += f"  (linked: {linked.name})"
         suggestions = [s for s in suggestions if linked is None or s.problem.id != linked.id][:3]
-        click.echo("\n".join(wrap(head, "")))
+        lines = wrap(head, "    ")
+        lines[0] = lines[0].lstrip()
+        click.echo("\n".join(lines))
         for n, s in enumerate(suggestions, start=1):
             p = s.problem
             line = (
@@ -203,14 +230,26 @@ def problems_link(
     """Link TARGET (a card or topic id of SESSION) to the known PROBLEM (its name or id),
     or to a new problem named with --new."""
     from retro_tui.domain import problems as pr
+    from retro_tui.domain.errors import Refused
 
     if (problem is None) == (new_name is None):
         fail("give either a known PROBLEM (its name or id) or --new NAME, not both.")
     session_id = resolve_session(ctx, session)
+    loaded = _with_target(ctx, session_id, target)
     if new_name is not None:
+        try:
+            clean = pr.clean_problem_name(new_name)
+        except Refused as refused:
+            fail(refused)
+        twin = pr.same_name(_known(ctx, loaded), clean)
+        if twin is not None:
+            fail(
+                f"team {loaded.team} already knows a problem called {twin.name!r} "
+                f"[{twin.id}]: link to it by that name instead of naming it again."
+            )
         changed = _change(ctx, session_id, lambda s: pr.link_new(s, target, new_name)[0])
     else:
-        chosen = _pick_problem(_known(ctx, load_session(ctx, session_id)), problem or "")
+        chosen = _pick_problem(_known(ctx, loaded), problem or "")
         changed = _change(ctx, session_id, lambda s: pr.link(s, target, chosen.id, chosen.name))
     linked = changed.problem_of(target)
     assert linked is not None
@@ -227,6 +266,7 @@ def problems_unlink(ctx: Context, session: str, target: str) -> None:
     from retro_tui.domain import problems as pr
 
     session_id = resolve_session(ctx, session)
+    _with_target(ctx, session_id, target)
     changed = _change(ctx, session_id, lambda s: pr.unlink(s, target))
     click.echo(f"{target} ({clip(_target_line(changed, target), 50)}) is no longer linked.")
 

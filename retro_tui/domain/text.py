@@ -113,11 +113,15 @@ def _invisible(value: str, index: int) -> bool:
     )
 
 
+def without_invisible(value: str) -> str:
+    """`value` without the characters that hide inside a name (see `_invisible`)."""
+    return "".join(ch for i, ch in enumerate(value) if not _invisible(value, i))
+
+
 def clean_name(value: object) -> str:
     """A display name: one line, no invisible or direction-changing characters."""
     if isinstance(value, str) and len(value) <= NAME_MAX * 4:
-        value = "".join(ch for i, ch in enumerate(value) if not _invisible(value, i))
-        value = " ".join(value.split())
+        value = " ".join(without_invisible(value).split())
     return clean_text(value, "A name", NAME_MAX)
 
 

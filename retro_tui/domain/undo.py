@@ -1,10 +1,10 @@
 """Taking back a destructive change: a deleted card, action item or note, a merge or an
-un-merge, by the person who made it.
+un-merge, a link to a known problem taken away or replaced, by the person who made it.
 
 The session keeps a short list of `UndoRecord`s, persisted with it, so an undo survives
 a restart. A record holds only what the change touched — the cards, topics, votes,
-action items and notes before and after it — not a copy of the session, so undoing one
-change never erases what others did meanwhile. If something the change touched has
+action items, notes and problem links before and after it — not a copy of the session,
+so undoing one change never erases what others did meanwhile. If something the change touched has
 changed again since, the undo is refused rather than guessed.
 """
 
@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from retro_tui.domain import commands as c
+from retro_tui.domain import problems as pr
 from retro_tui.domain.errors import NotAllowed, Refused
 from retro_tui.domain.model import Participant, Session, UndoRecord, Vote
 
@@ -36,6 +37,8 @@ def describe(command: c.Command, before: Session, after: Session) -> str | None:
         return "Card taken out of its topic"
     if isinstance(command, c.SetNotes) and not after.notes.get(command.target, ""):
         return "Notes deleted" if before.notes.get(command.target) else None
+    if isinstance(command, c.UnlinkProblem | c.LinkProblem | c.NameProblem):
+        return pr.undo_label(before, after, command.target)
     return None
 
 
@@ -70,6 +73,8 @@ def _part(session: Session, **parts: Any) -> Session:
         "roti": {},
         "phase_log": (),
         "undoable": (),
+        "problems": (),
+        "problem_links": (),
     }
     return session.with_changes(**{**empty, **parts})
 
@@ -85,6 +90,7 @@ def remember(before: Session, after: Session, actor: str, what: str) -> Session:
     every = before.notes.keys() | after.notes.keys()
     keys = {k for k in every if before.notes.get(k) != after.notes.get(k)}
     moved = before.current_topic != after.current_topic
+    links = pr.links_touched(before, after)
     record = UndoRecord(
         id=f"u{before.revision + 1}",
         actor=actor,
@@ -98,6 +104,7 @@ def remember(before: Session, after: Session, actor: str, what: str) -> Session:
             votes=tuple(gone.elements()),
             notes={k: before.notes[k] for k in keys if k in before.notes},
             current_topic=before.current_topic if moved else None,
+            **links[0],
         ),
         after=_part(
             after,
@@ -107,6 +114,7 @@ def remember(before: Session, after: Session, actor: str, what: str) -> Session:
             votes=tuple(came.elements()),
             notes={k: after.notes[k] for k in keys if k in after.notes},
             current_topic=after.current_topic if moved else None,
+            **links[1],
         ),
         places=places,
     )
@@ -139,6 +147,8 @@ def _unchanged_since(session: Session, record: UndoRecord) -> bool:
     for key in before.notes.keys() | after.notes.keys():
         if session.notes.get(key) != after.notes.get(key):
             return False
+    if not pr.links_unchanged_since(session, before, after):
+        return False
     moved = before.current_topic != after.current_topic
     return not moved or session.current_topic == after.current_topic
 
@@ -199,6 +209,7 @@ def take_back(session: Session, actor: Participant, cmd: c.Undo) -> Session:
         "votes": _votes(session.votes, before.votes, after.votes),
         "notes": notes,
         "undoable": tuple(r for r in session.undoable if r is not record),
+        **pr.links_undone(session, before, after),
     }
     if before.current_topic != after.current_topic:
         changes["current_topic"] = before.current_topic

@@ -155,27 +155,35 @@ def rank_many(
     asked = [list(dict.fromkeys(q for q in (text, *extra) if q.strip())) for text, extra in queries]
     if not problems or limit <= 0 or not any(asked):
         return [[] for _ in queries]
-    owners: list[int] = []
+    spans: list[tuple[int, int]] = []  # each problem's candidates, side by side
     candidates: list[str] = []
-    for index, problem in enumerate(problems):
-        for candidate in problem.texts():
-            owners.append(index)
-            candidates.append(candidate)
+    for problem in problems:
+        start = len(candidates)
+        candidates.extend(problem.texts())
+        spans.append((start, len(candidates)))
     flat = [q for texts in asked for q in texts]
     matrix = scores(flat, candidates)
     result: list[list[Suggestion]] = []
     row = 0
     for texts in asked:
-        best: dict[int, tuple[float, int]] = {}
-        for values in matrix[row : row + len(texts)]:
-            for j, value in enumerate(values):
-                owner = owners[j]
-                held = best.get(owner)
-                if held is None or value > held[0]:
-                    best[owner] = (value, j)
+        rows = matrix[row : row + len(texts)]
         row += len(texts)
-        ranked = heapq.nsmallest(limit, best, key=lambda i: (-best[i][0], i))
-        result.append([Suggestion(problems[i], best[i][0], candidates[best[i][1]]) for i in ranked])
+        if not rows:
+            result.append([])
+            continue
+        # The best of each problem's slice, with the built-in max: a Python loop over
+        # every (query, candidate) pair was most of a 50 x 500 round (bench/problems.py).
+        values = rows[0] if len(rows) == 1 else [max(column) for column in zip(*rows, strict=True)]
+        best = [max(values[a:b]) if b > a else float("-inf") for a, b in spans]
+        ranked = heapq.nsmallest(
+            limit, (i for i, (a, b) in enumerate(spans) if b > a), key=lambda i: (-best[i], i)
+        )
+        suggestions = []
+        for i in ranked:
+            a, b = spans[i]
+            j = max(range(a, b), key=values.__getitem__)
+            suggestions.append(Suggestion(problems[i], best[i], candidates[j]))
+        result.append(suggestions)
     return result
 
 
@@ -209,14 +217,17 @@ def short_date(day: str) -> str:
 
 
 def seen_phrase(retros: int, first: str, today_year: int | None = None) -> str:
-    """'seen in 4 retros since January' (the year too when it is not `today_year`)."""
+    """'seen in 4 retros since January', 'seen once, in March' (the year too when it is
+    not `today_year`)."""
     if not first:
         return f"seen in {retros} retro{'s' if retros != 1 else ''}"
     d = date.fromisoformat(first)
     since = _MONTH_NAMES[d.month - 1]
     if today_year is not None and d.year != today_year:
         since += f" {d.year}"
-    return f"seen in {retros} retro{'s' if retros != 1 else ''} since {since}"
+    if retros == 1:  # "seen in 1 retro since December" reads as if it were counting on
+        return f"seen once, in {since}"
+    return f"seen in {retros} retros since {since}"
 
 
 def seen_phrases(sessions: Iterable[Session], session: Session) -> dict[str, str]:

@@ -21,6 +21,7 @@ from retro_tui.domain.model import Session
 if TYPE_CHECKING:
     from retro_tui.advisor import Advice
     from retro_tui.hub.hub import Hub
+    from retro_tui.reports.problems import KnownProblem
     from retro_tui.store import StoreListing
     from retro_tui.themes import FormatCatalog
 
@@ -34,6 +35,10 @@ class ProblemAdvisor(Protocol):
 
     def warm(self, session: Session) -> None:
         """Do the slow part (the folder, the model) before the first `advise`."""
+
+    def known(self, session: Session) -> list[KnownProblem]:
+        """The team's known problems, this retro's links included."""
+        ...
 
 
 class Launcher(Protocol):

@@ -34,6 +34,7 @@ class BoardItem:
     total_votes: int | None = None  # None while totals are hidden
     current: bool = False
     reactions: str = ""  # "✓2 ♥1": counts by kind, never who
+    problem: str = ""  # the known problem it is linked to, when the viewer's view holds the link
 
     @property
     def hidden(self) -> bool:
@@ -70,6 +71,7 @@ def all_board_items(view: BoardView) -> dict[str, tuple[BoardItem, ...]]:
     totals = session.totals() if session.votes_revealed else None
     hide_mine = session.settings.anonymous and session.cards_revealed
     topics = {topic.id: topic for topic in session.topics}
+    problems = linked_names(session)
     grouped: dict[str, list[Card]] = {}
     for card in session.cards:
         grouped.setdefault(card.topic or card.id, []).append(card)
@@ -91,9 +93,17 @@ def all_board_items(view: BoardView) -> dict[str, tuple[BoardItem, ...]]:
                 total_votes=None if totals is None else totals.get(key, 0),
                 current=session.current_topic == key,
                 reactions=short_reactions(session, key),
+                problem=problems.get(key, ""),
             )
         )
     return {key: tuple(items) for key, items in result.items()}
+
+
+def linked_names(session: Session) -> dict[str, str]:
+    """Card or topic id -> the name of the known problem it is linked to. The hub leaves
+    out the links a viewer may not see (a face-down card's), so this shows what it got."""
+    names = {p.id: p.name for p in session.problems}
+    return {k.target: names[k.problem] for k in session.problem_links if k.problem in names}
 
 
 def board_items(view: BoardView, column: str) -> tuple[BoardItem, ...]:

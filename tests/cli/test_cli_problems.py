@@ -87,12 +87,19 @@ def test_a_link_is_refused_with_one_line_while_a_live_retro_holds_the_lock(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("c99", "--new", "X"), "no longer exists"),
+        (("c99", "--new", "X"), "has no card or topic 'c99'"),
         (("c1", "no such problem"), "no known problem"),
         (("c1",), "either a known PROBLEM"),
         (("c1", "--new", "x" * 200), "at most 80"),
+        (("c1", "--new", "x" * 10_240), "this has 10240"),
+        (("c1", "--new", " \t "), "cannot be empty"),
+        (("c1", "--new", "APPROVAL  bottleneck"), "already knows a problem called"),
+        (("c1", "--new", "Аpproval bottleneck"), "'Approval bottleneck' [marketing#approvals]"),
     ],
-    ids=["no-target", "no-problem", "nothing", "long-name"],
+    ids=[
+        "no-target", "no-problem", "nothing", "long-name", "10-kb", "blank",
+        "same-name", "look-alike-letters",
+    ],
 )
 def test_a_bad_link_is_one_line_and_changes_nothing(
     history: History, args: tuple[str, ...], words: str
@@ -101,6 +108,26 @@ def test_a_bad_link_is_one_line_and_changes_nothing(
     typed = [c1 if a == "c1" else a for a in args]
     assert words in one_line_error(run(history, "problems", "link", sid, *typed))
     assert history.store.load(sid).problem_links == ()
+
+
+def test_list_is_the_same_listing_as_the_bare_command(history: History) -> None:
+    listed = run(history, "problems", "list", "--team", "marketing")
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout == run(history, "problems", "--team", "marketing").stdout
+
+
+def test_unlinking_a_card_the_retro_does_not_have_names_the_retro(history: History) -> None:
+    sid, _, _ = _new_retro(history)
+    error = one_line_error(run(history, "problems", "unlink", sid, "c99"))
+    assert f"{sid} has no card or topic 'c99'" in error
+
+
+def test_a_name_with_invisible_characters_is_stored_without_them(history: History) -> None:
+    sid, c1, _ = _new_retro(history)
+    result = run(history, "problems", "link", sid, c1, "--new", "Park\u200bing\u202e full")
+    assert result.exit_code == 0, result.output
+    problem = SessionStore(history.folder).load(sid).problem_of(c1)
+    assert problem is not None and problem.name == "Parking full"
 
 
 def test_the_notes_say_how_often_a_linked_problem_was_seen(history: History) -> None:

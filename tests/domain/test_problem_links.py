@@ -98,8 +98,10 @@ def test_links_are_made_only_in_group_and_discuss() -> None:
         ({"problem_name": ""}, "cannot be empty"),
         ({"problem_name": "x" * 81}, "at most 80"),
         ({"problem_name": 12}, "wrong type"),
+        ({"problem_name": "x" * 10_240}, "this has 10240"),
+        ({"problem_name": " \u200b\u202e "}, "cannot be empty"),
     ],
-    ids=["missing-target", "empty-name", "long-name", "not-text"],
+    ids=["missing-target", "empty-name", "long-name", "not-text", "10-kb", "only-invisible"],
 )
 def test_a_bad_problem_name_or_target_is_refused_with_a_sentence(
     fields: dict[str, object], words: str
@@ -112,6 +114,14 @@ def test_a_bad_problem_name_or_target_is_refused_with_a_sentence(
         assert words in refused.reason
         return
     assert words in retro.refused(retro.fac, command).reason
+
+
+def test_a_problem_name_with_escapes_and_markup_is_kept_literal_and_visible() -> None:
+    retro, topic, _ = _grouped()
+    retro.do(retro.fac, c.NameProblem(target=topic, problem_name="[bold]Late[/] \x1b[2Jassets"))
+    problem = retro.session.problem_of(topic)
+    assert problem is not None and "\x1b" not in problem.name
+    assert problem.name.startswith("[bold]Late[/] ") and "[2Jassets" in problem.name
 
 
 def test_a_problem_id_with_spaces_or_escapes_is_refused() -> None:
@@ -222,3 +232,13 @@ def test_links_cross_the_hub_socket_as_each_viewer_may_see_them(phase: Phase) ->
     # Face-down, the lone card's link goes; the topic's stays (its title shows anyway).
     shown = {k.target for k in hub.view_for(seat).session.problem_links}
     assert shown == ({topic, alone} if phase is Phase.GROUP else {topic})
+
+
+def test_naming_a_problem_again_in_other_letters_is_refused_and_points_to_the_link() -> None:
+    retro, topic, alone = _grouped()
+    retro.do(retro.fac, c.NameProblem(target=topic, problem_name="Late design assets"))
+    again = c.NameProblem(target=alone, problem_name="LATE  design assets")
+    reason = retro.refused(retro.fac, again).reason
+    assert "already links a problem called 'Late design assets'" in reason
+    assert pr.same_name(retro.session.problems, "late design assets ") is not None
+

@@ -56,6 +56,8 @@ def test_a_teams_known_problems_are_the_union_of_its_retros_links() -> None:
     late = problems[0]
     assert (late.first, late.last) == ("2026-09-24", "2026-11-08")
     assert seen_phrase(late.retros, late.first, 2026) == "seen in 3 retros since September"
+    meetings = problems[1]
+    assert seen_phrase(meetings.retros, meetings.first, 2027) == "seen once, in October 2026"
     assert short_date(late.last) == "8 Nov"
 
 

@@ -19,6 +19,7 @@ from retro_tui.ui.app import make_app
 from retro_tui.ui.board.screen import BoardScreen
 from retro_tui.ui.screens.insights import InsightsScreen
 from retro_tui.ui.screens.picker import PickerScreen
+from retro_tui.ui.widgets.discuss_pane import DiscussPane
 from retro_tui.ui.widgets.problem_hints import ProblemHints
 from tests.support.clock import FakeClock
 from tests.support.history import BAD, FACILITATOR, FORMAT, MARKETING, build_history
@@ -136,3 +137,135 @@ async def test_insights_show_confirmed_problems_and_label_look_alikes_as_guesses
         guesses = str(app.screen.query_one(".insights-possible", Static).render())
         assert "guesses by similarity of meaning, not confirmed" in guesses
         assert "The VP's sign-off on the launch copy took nine days looks like" in guesses
+
+
+MARK = "⚑ Approval bottleneck"
+
+
+async def test_a_linked_card_shows_its_problem_and_an_unlink_comes_back_with_z(
+    tmp_path: Path,
+) -> None:
+    today = _todays_retro(tmp_path / "sessions")
+    sign_off = today.cards[0].id
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with app.run_test(size=(160, 48)) as pilot:
+        board, hub = await open_board(pilot)
+        await _select(pilot, board, sign_off)
+        await wait_until(pilot, lambda: "1 looks like:" in _hints(app), "the suggestions")
+        assert MARK not in screen_text(app)
+        await pilot.press("1")
+        await wait_until(pilot, lambda: MARK in screen_text(app), "the mark on the card")
+
+        await pilot.press("U")
+        await wait_until(pilot, lambda: MARK not in screen_text(app), "the mark gone")
+        notice = "Link to a known problem taken away"
+        await wait_until(
+            pilot, lambda: any(notice in n.message for n in app._notifications), "the notice"
+        )
+        await pilot.press("z")
+        await wait_until(pilot, lambda: MARK in screen_text(app), "the mark back")
+        linked = hub.session.problem_of(sign_off)
+        assert linked is not None and linked.id == "marketing#approvals"
+
+
+async def test_participants_and_the_discussion_list_show_a_revealed_cards_problem(
+    tmp_path: Path,
+) -> None:
+    today = _todays_retro(tmp_path / "sessions")
+    sign_off = today.cards[0].id
+    host = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with host.run_test(size=(160, 48)) as pilot:
+        board, hub = await open_board(pilot)
+        await _select(pilot, board, sign_off)
+        await wait_until(pilot, lambda: "1 looks like:" in _hints(host), "the suggestions")
+        await pilot.press("1")
+        await wait_until(pilot, lambda: MARK in screen_text(host), "the mark on the card")
+        ann = await join_participant(hub, "Ann")
+        tab = make_app(client=ann, clock=FakeClock(WHEN))
+        async with tab.run_test(size=(160, 48)) as tab_pilot:
+            await wait_until(tab_pilot, lambda: MARK in screen_text(tab), "the mark for Ann")
+        for phase in (Phase.VOTE, Phase.DISCUSS):
+            await board.client.send(c.GoToPhase(phase=phase.value))
+        await wait_until(pilot, lambda: "Known problem: Approval bottleneck" in screen_text(host),
+                         "the discussion's detail")  # fmt: skip
+        row = board.query_one(DiscussPane).table.get_row(sign_off)
+        assert str(row[-1]).startswith("⚑ The VP")  # the list marks it; the detail names it
+
+
+async def test_naming_a_problem_the_team_already_knows_links_to_it_instead(
+    tmp_path: Path,
+) -> None:
+    today = _todays_retro(tmp_path / "sessions")
+    sign_off = today.cards[0].id
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with app.run_test(size=(160, 48)) as pilot:
+        board, hub = await open_board(pilot)
+        await _select(pilot, board, sign_off)
+        await wait_until(pilot, lambda: "1 looks like:" in _hints(app), "the suggestions")
+        await pilot.press("L")
+        await wait_until(pilot, lambda: "Name a new problem" in screen_text(app), "the dialog")
+        await pilot.press(*"approval  BOTTLENECK", "enter")
+        await wait_until(pilot, lambda: hub.session.problem_of(sign_off) is not None, "the link")
+        linked = hub.session.problem_of(sign_off)
+        assert linked is not None and linked.id == "marketing#approvals"
+        assert [p.id for p in hub.session.problems] == ["marketing#approvals"]
+
+
+async def test_the_topic_a_card_was_just_grouped_into_can_be_linked_at_once(
+    tmp_path: Path,
+) -> None:
+    today = _todays_retro(tmp_path / "sessions")
+    sign_off, parking = (card.id for card in today.cards)
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board, hub = await open_board(pilot)
+        await _select(pilot, board, parking)
+        await pilot.press("g")
+        await _select(pilot, board, sign_off)
+        await pilot.press("g")
+        await wait_until(pilot, lambda: bool(hub.session.topics), "the topic")
+        topic = hub.session.topics[0].id
+        await wait_until(pilot, lambda: board.problem_target() == topic, "the topic selected")
+        await wait_until(
+            pilot,
+            lambda: board.advice is not None and board.advice.target == topic,
+            "the topic's suggestions",
+        )
+        await pilot.press("1")
+        await wait_until(pilot, lambda: hub.session.problem_of(topic) is not None, "the link")
+
+
+async def test_the_suggestions_follow_the_arrow_keys_down_a_column(tmp_path: Path) -> None:
+    today = _todays_retro(tmp_path / "sessions")
+    sign_off, parking = (card.id for card in today.cards)
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with app.run_test(size=(160, 48)) as pilot:
+        board, _ = await open_board(pilot)
+        await _select(pilot, board, sign_off)
+        await wait_until(pilot, lambda: "1 looks like:" in _hints(app), "the suggestions")
+        await pilot.press("down")
+        assert board.problem_target() == parking
+        await wait_until(
+            pilot,
+            lambda: board.advice is not None and board.advice.target == parking,
+            "the next card's suggestions",
+        )
+
+
+def test_on_a_short_terminal_the_hint_puts_each_key_before_the_names_that_get_clipped() -> None:
+    from retro_tui.advisor import Advice
+    from retro_tui.domain.model import Problem
+    from retro_tui.reports.problems import KnownProblem, Sighting, Suggestion
+    from retro_tui.ui.board import keys
+    from retro_tui.ui.widgets.problem_hints import advice_text
+
+    sighting = Sighting("s1", "Sprint 1", "2026-09-14", "c1", "Creative arrived late again")
+    known = KnownProblem("s1#p1", "Design assets arrive late " * 3, (sighting,))
+    suggestion = Suggestion(known, 0.4, sighting.text)
+    keys_ = (keys.LINK_PROBLEM_KEYS, keys.NAME_PROBLEM_KEY, keys.UNLINK_PROBLEM_KEY)
+    unlinked = Advice("c9", None, "", (suggestion,), known=1)
+    assert advice_text(unlinked, *keys_, compact=True).plain.startswith("L new · Looks like: 1 ")
+    linked = Advice("c9", Problem("s1#p2", "Legal"), "seen in 3 retros since May", (), known=2)
+    assert advice_text(linked, *keys_, compact=True).plain == (
+        "U unlinks · Linked: Legal — seen in 3 retros"
+    )

@@ -11,10 +11,12 @@ from retro_tui.domain import rules
 from retro_tui.domain.formats import ColumnSpec, RetroFormat
 from retro_tui.domain.model import Role, Session, Timer
 from retro_tui.domain.phases import PHASE_ORDER, Phase, phases_of
+from retro_tui.domain.serial import session_from_dict, session_to_dict
 from retro_tui.domain.views import BoardView, view_for
 from retro_tui.ui.board import keys
 from retro_tui.ui.shaping import (
     age_text,
+    all_board_items,
     board_items,
     clock_text,
     ranked_items,
@@ -23,6 +25,7 @@ from retro_tui.ui.shaping import (
 )
 from retro_tui.ui.widgets.phase_bar import phase_bar_text
 from retro_tui.ui.widgets.timer import timer_state
+from tests.support.domain import make_retro
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 FMT = RetroFormat("two", "Two", "", (ColumnSpec("good", "Good"), ColumnSpec("bad", "Bad")))
@@ -144,3 +147,23 @@ def test_phase_bar_fits_80_columns_beside_the_timer() -> None:
         shown = phase_bar_text(phase, level=2, phases=phases_of(True, True))
         assert shown.cell_len <= 60
         assert phase.label in shown.plain or phase in (Phase.REVIEW, Phase.HEALTH)
+
+
+def test_a_card_shows_its_problem_to_each_viewer_only_where_the_view_holds_the_link() -> None:
+    retro = make_retro(2, Phase.WRITE)
+    card = retro.card(retro.people[0], "Approvals take forever", "bad")
+    ghost = retro.card(retro.people[0], "Parking is full", "bad")
+    retro.move_to(Phase.GROUP)
+    retro.do(retro.fac, c.NameProblem(target=card, problem_name="[b]Slow[/b] approvals"))
+    data = session_to_dict(retro.session)
+    data["problem_links"].append([ghost, "ghost#p1"])  # a file naming no such problem
+    retro.session = session_from_dict(data)
+
+    def marks(viewer: str | None) -> dict[str, str]:
+        view = BoardView(view_for(retro.session, viewer), viewer or "")
+        items = [i for column in all_board_items(view).values() for i in column]
+        return {i.id: i.problem for i in items if i.problem}
+
+    assert marks(retro.people[1]) == marks(None) == {card: "[b]Slow[/b] approvals"}
+    retro.move_to(Phase.WRITE)  # face-down again: nobody's view holds the link
+    assert marks(retro.fac) == marks(retro.people[1]) == {}

@@ -20,13 +20,13 @@ from retro_tui.domain import parking
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Card
 from retro_tui.domain.phases import Phase, phases_of
-from retro_tui.domain.problems import PROBLEM_NAME_MAX
+from retro_tui.domain.problems import PROBLEM_NAME_MAX, same_name
 from retro_tui.domain.text import shorten
 from retro_tui.domain.views import BoardView
 from retro_tui.export import default_export_name, session_markdown
 from retro_tui.ui.board.keys import key_of
 from retro_tui.ui.board.state import BoardState
-from retro_tui.ui.ports import PresentingSwitch
+from retro_tui.ui.ports import PresentingSwitch, ProblemAdvisor
 from retro_tui.ui.screens.action_dialog import ActionDialog, ActionFields
 from retro_tui.ui.screens.checkin_dialog import CheckInDialog
 from retro_tui.ui.screens.choice_dialog import ChoiceDialog
@@ -63,6 +63,7 @@ class BoardActions(BoardState):
     layout and the hub worker."""
 
     advice: Advice | None = None  # the known problems the selection looks like, when shown
+    advisor: ProblemAdvisor | None = None  # the facilitator's side only (BoardScreen sets it)
 
     # --- plumbing -------------------------------------------------------------------------
     async def send(self, command: c.Command) -> bool:
@@ -335,7 +336,11 @@ class BoardActions(BoardState):
             self.notify(f"There is no suggestion {n} for this one.", severity="warning")
             return
         problem = advice.suggestions[n - 1].problem
-        self.send_soon(c.LinkProblem(target=target, problem=problem.id, problem_name=problem.name))
+        link = c.LinkProblem(target=target, problem=problem.id, problem_name=problem.name)
+        if advice.linked is None:
+            self.send_soon(link)
+        else:  # the old link goes: say how to take that back
+            self.run_worker(self.send_undoable(link, "Known problem replaced"), group="commands")
 
     @work(group="dialogs")
     async def action_name_problem(self) -> None:
@@ -345,8 +350,17 @@ class BoardActions(BoardState):
             return
         title = _preview(self.view.session.target_title(target), PROBLEM_NAME_MAX)
         name = await self.app.push_screen_wait(problem_dialog(title))
-        if name:
+        if not name:
+            return
+        # A name the team already knows links to that problem instead of splitting it.
+        advisor, view = self.advisor, self.view
+        known = await asyncio.to_thread(advisor.known, view.session) if advisor and view else []
+        twin = same_name(known, name)
+        if twin is None:
             await self.send(c.NameProblem(target=target, problem_name=name))
+        elif await self.send(c.LinkProblem(target=target, problem=twin.id, problem_name=twin.name)):
+            self.notify(f"Linked to the known problem {twin.name!r}: it has that name already.",
+                        markup=False)  # fmt: skip
 
     def action_unlink_problem(self) -> None:
         target = self.problem_target()
@@ -356,7 +370,8 @@ class BoardActions(BoardState):
         if self.view.session.problem_of(target) is None:
             self.notify("That one is not linked to a known problem.", severity="warning")
             return
-        self.send_soon(c.UnlinkProblem(target=target))
+        done = "Link to a known problem taken away"
+        self.run_worker(self.send_undoable(c.UnlinkProblem(target=target), done), group="commands")
 
     def _notes_target(self) -> str | None:
         if self.view is not None and self.view.session.phase is Phase.ACTIONS:

@@ -7,6 +7,7 @@ from rich.text import Text
 from retro_tui.ui.shaping import BoardItem
 
 FACE_DOWN = "▒▒▒ card"
+PROBLEM_MARK = "⚑"  # a card or topic linked to one of the team's known problems
 
 
 def item_text(item: BoardItem) -> Text:
@@ -25,6 +26,9 @@ def item_text(item: BoardItem) -> Text:
                 text.append(card.text)
     else:
         text.append(item.cards[0].text)
+    if item.problem:
+        text.append(f"\n{PROBLEM_MARK} ", style="bold")
+        text.append(item.problem, style="italic")
     footer = _footer(item)
     if footer:
         text.append("\n")

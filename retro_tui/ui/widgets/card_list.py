@@ -109,6 +109,16 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         elif self.has_focus and items:
             self.cursor = 0
         self._rebuild()
+        now = self.selected
+        if now is not None and (current is None or now.id != current.id):
+            # Another item under the cursor (its card went into a topic, or was deleted).
+            self.call_later(self._announce)
+
+    def _announce(self) -> None:
+        """Post `Selected` in the list's own turn. The board calls `show` and `select`, and
+        Textual stops a message below the widget that was running when it was made, so
+        made there it would never reach the screen."""
+        self.post_message(self.Selected())
 
     def release(self) -> None:
         """Forget the items and their drawn lines until the next `show` (issue 17).
@@ -126,7 +136,7 @@ class CardList(ScrollView, can_focus=True, inherit_bindings=False):
         if index != self.cursor:
             self.cursor = index
             self._rebuild()
-            self.post_message(self.Selected())
+            self.call_later(self._announce)
         if scroll and 0 <= index < len(self._spans):
             start, end = self._spans[index]
             self.scroll_to_region(

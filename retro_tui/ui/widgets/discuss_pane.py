@@ -13,6 +13,7 @@ from retro_tui.domain.phases import Phase
 from retro_tui.domain.room_views import comments_on
 from retro_tui.domain.views import BoardView
 from retro_tui.ui.shaping import BoardItem, item_by_id, ranked_items
+from retro_tui.ui.widgets.card import PROBLEM_MARK
 from retro_tui.ui.widgets.phase_pane import PhasePane
 from retro_tui.ui.widgets.room_text import room_detail
 from retro_tui.ui.widgets.table_pane import KeyedTable
@@ -39,6 +40,9 @@ def detail_text(view: BoardView, item: BoardItem, *, headed: bool = True) -> Tex
         text.append(
             f" · {item.total_votes} vote" + ("" if item.total_votes == 1 else "s"), style="dim"
         )
+    if item.problem:
+        text.append(f"\n{PROBLEM_MARK} Known problem: ", style="bold")
+        text.append(item.problem, style="italic")
     if item.is_topic:
         for card in item.cards:
             text.append("\n• ")
@@ -121,6 +125,8 @@ class DiscussPane(Horizontal, PhasePane):
             said = len(comments_on(view.session, item.id))
             notes += f" · {said} comment" + ("" if said == 1 else "s") if said else ""
             title = Text(item_title(item), style=style) + Text(notes, style="dim")
+            if item.problem:  # first, as the title is clipped; the detail beside names it
+                title = Text(f"{PROBLEM_MARK} ", style="bold") + title
             votes = "" if item.total_votes is None else str(item.total_votes)
             rows.append((item.id, [Text(marker, style=style), Text(votes, style=style), title]))
         table.fill(rows)

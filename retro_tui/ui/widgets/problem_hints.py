@@ -32,8 +32,9 @@ def advice_text(
 ) -> Text:
     """E.g. "1 looks like: Design assets arrive late — 3 retros, last on 12 Mar", a line
     per suggestion; `compact` (a short terminal) puts the suggestions on one line."""
-    if not advice.known:
-        return Text()  # a team that names no problems sees only the key in the footer
+    if not advice.known or (advice.praise and advice.linked is None):
+        # A team that names no problems, or a card of praise: only the key in the footer.
+        return Text()
     if compact:
         return _compact(advice, link_keys, name_key, unlink_key)
     text = Text()
@@ -65,26 +66,30 @@ def advice_text(
 
 
 def _compact(advice: Advice, link_keys: tuple[str, ...], name_key: str, unlink_key: str) -> Text:
+    """One line each; the key before the name, so clipping an 80-column line keeps it."""
     text = Text()
     if advice.linked is not None:
-        text.append("Linked: ", style="bold")
+        text.append(f"{unlink_key} ", style="bold")
+        text.append("unlinks · Linked: ")
         text.append(advice.linked.name, style="italic")
         if advice.seen:
-            text.append(f" — {advice.seen}")
-        text.append(f" ({unlink_key} unlinks)", style="dim")
+            text.append(f" — {advice.seen.split(' since ')[0]}")
+    if advice.linked is None and not advice.suggestions:
+        text.append("No known problem looks like this. ")
+        text.append(f"{name_key} ", style="bold")
+        text.append("names a new one")
     if advice.suggestions:
         if text:
             text.append("\n")
+        if advice.linked is None:
+            text.append(f"{name_key} ", style="bold")
+            text.append("new · ")
         text.append("Looks like: ")
         for n, (key, suggestion) in enumerate(zip(link_keys, advice.suggestions, strict=False)):
             if n:
                 text.append(" · ")
             text.append(f"{key} ", style="bold")
             text.append(f"{suggestion.problem.name} ({suggestion.problem.retros})")
-    if advice.linked is None:
-        text.append(" · " if advice.suggestions else "No known problem looks like this. ")
-        text.append(f"{name_key} ", style="bold")
-        text.append("new")
     return text
 
 
