@@ -128,7 +128,7 @@ def measure_line(session: Session, entry: ReviewItem) -> Text:
 class ReviewPane(TablePane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            [("Action", None), ("Owner", 9), ("Raised", 15), ("Result", 16), ("Decision", 10)],
+            [("Action", None), ("Owner", 9), ("Raised", 13), ("Result", 16), ("Decision", 12)],
             prefix="review",
             id=id,
         )
