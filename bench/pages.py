@@ -92,8 +92,13 @@ class Page:
         async for message in self.ws:
             stamp = time.perf_counter()
             data = json.loads(message.data)
-            if data["t"] == "view":
-                self.view = data["view"]
+            if data["t"] in ("view", "patch"):
+                if data["t"] == "view":
+                    self.view = data["view"]
+                elif self.view is not None:  # as the page merges a patch (app.js)
+                    session = {**self.view["session"], **data["session"]}
+                    self.view = {**self.view, **data["view"], "session": session}
+                assert self.view is not None
                 count = len(self.view["session"]["cards"])
                 if count > self.cards:
                     self.cards = count

@@ -98,6 +98,11 @@
     if (message.t === "view") {
       view = message.view;
       render();
+    } else if (message.t === "patch") {
+      // The members of the view that changed, whole (page_client.py): merged key by key.
+      if (!view) return;
+      view = { ...view, ...message.view, session: { ...view.session, ...message.session } };
+      render();
     } else if (message.t === "ack" || message.t === "nack") {
       const answer = pending.get(message.id);
       pending.delete(message.id);
