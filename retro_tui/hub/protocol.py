@@ -214,6 +214,7 @@ class ViewEncoder:
         self._people_public: list[str] = []
         self._people_same = True
         self._facilitators: frozenset[str] = frozenset()
+        self._people_joined: str | None = None
         self._hands_of: list[str] = []  # whose each raised hand is, in queue order
         self._hands_whole: list[str] = []
         self._hands_public: list[str] = []
@@ -235,6 +236,7 @@ class ViewEncoder:
             else self._encode_people(stub, public.participants)
         )
         self._people_same = self._people_public is self._people_whole
+        self._people_joined = None
         self._people_ids = [person.id for person in session.participants]
         self._facilitators = frozenset(p.id for p in session.participants if p.is_facilitator)
         fragments: dict[Card, str] = {}
@@ -254,9 +256,12 @@ class ViewEncoder:
         public = hands_for(session, None)
         self._hands_public = [_dumps(data) for data in hands_to_list(public)]
 
-    def _hands_for(self, session: Session, viewer: str | None) -> str:
+    def _hands_for(self, session: Session, chair: str | None, viewer: str | None) -> str:
+        """`chair`: the viewer when it is a facilitator's seat, else None."""
         whole, public = self._hands_whole, self._hands_public
-        if sees_hand_queue(session, viewer):
+        if not whole:
+            return ""
+        if sees_hand_queue(session, chair):
             return ",".join(whole)
         return ",".join(
             whole[i] if viewer and pid == viewer else public[i]
@@ -272,7 +277,9 @@ class ViewEncoder:
         """`chair`: the viewer when it is a facilitator's seat, else None."""
         whole, public = self._people_whole, self._people_public
         if self._people_same or reads_every_checkin(session, chair):
-            return ",".join(whole)
+            if self._people_joined is None:  # once per revision, not once per viewer
+                self._people_joined = ",".join(whole)
+            return self._people_joined
         return ",".join(
             whole[i] if pid == viewer else public[i] for i, pid in enumerate(self._people_ids)
         )
@@ -351,5 +358,5 @@ class ViewEncoder:
             own[i] if author == viewer else public[i] for i, author in enumerate(self._authors)
         )
         # From the whole session: the stub has no people to tell whose hand it is.
-        hands = self._hands_for(session, viewer)
+        hands = self._hands_for(session, viewer if chair else None, viewer)
         return ViewPieces(self._common, people, cards, rest, outer, hands, mine.revision)
