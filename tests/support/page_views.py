@@ -9,10 +9,13 @@ from typing import Any
 
 
 def page_views(frames: Iterable[str]) -> list[dict[str, Any]]:
-    """Every view the page held, in order: one per view or patch frame."""
+    """Every view the page held, in order: one per view or patch frame (a terminal tab's
+    frames, which are not objects, are passed over)."""
     views: list[dict[str, Any]] = []
     for frame in frames:
         message = json.loads(frame)
+        if not isinstance(message, dict):
+            continue
         if message.get("t") == "view":
             views.append(message["view"])
         elif message.get("t") == "patch" and views:
