@@ -204,6 +204,11 @@ async def run_pages(n: int, folder: Path, *, cards: int, workers: int, tabs: int
     terminals: list[RemoteTab] = []
     try:
         await asyncio.sleep(0.5)  # the host settles after start
+        # The write phase first: a terminal tab's board shows the columns it is timed on.
+        chair = await SocketClient.connect(host.socket_path, "bench-chair", Role.FACILITATOR)
+        await chair.join("Fay")
+        await chair.send(c.GoToPhase(phase="write"))
+        await chair.close()
         if tabs:
             pool = await TabPool.start(1)
             terminals = await _join_tabs(pool, host.participant_url, tabs, result)
@@ -237,10 +242,6 @@ async def run_pages(n: int, folder: Path, *, cards: int, workers: int, tabs: int
         await asyncio.sleep(1.0)  # let the joins' saves and broadcasts finish
         result.host_rss_after = host.host_process().memory_info().rss
 
-        chair = await SocketClient.connect(host.socket_path, "bench-chair", Role.FACILITATOR)
-        await chair.join("Fay")
-        await chair.send(c.GoToPhase(phase="write"))
-        await chair.close()
         writer = Page(host.participant_url, "Writer")
         await writer.open()
         for gate in gates:
