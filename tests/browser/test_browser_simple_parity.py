@@ -181,9 +181,9 @@ async def test_the_data_step_shows_the_numbers_and_the_checklist_read_only(
         table = phone.get_by_role("table", name="This retro's numbers beside the last retro's")
         rows = await table.locator("tbody tr").all_inner_texts()
         assert [row.split("\t") for row in rows] == [
-            ["Open rate", "24.5", "%", "May", "20", "+4.5"],
-            ["Churn", "–", "–", "–", "3", "–"],
-            ["Cost per lead", "31.01", "EUR", "–", "–", "–"],
+            ["Open rate", "24.5", "20", "+4.5", "%", "May"],
+            ["Churn", "–", "3", "–", "–", "–"],
+            ["Cost per lead", "31.01", "–", "–", "EUR", "–"],
         ]
         await phone.get_by_text("2 of 3 numbers entered for this retro.").wait_for()
         await phone.get_by_text("1 of 2 checks true before the work started.").wait_for()

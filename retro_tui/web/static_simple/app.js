@@ -693,7 +693,9 @@
   }
 
   function buildData() {
-    const head = ["Number", "Value", "Unit", "Period", "Last retro", "Change"];
+    // The change first after the value: on a phone the table scrolls sideways, and what
+    // moved since the last retro is what the step is for.
+    const head = ["Number", "Value", "Last retro", "Change", "Unit", "Period"];
     return [
       h("h2", {}, "Data: the team's numbers"),
       h("p", { id: "data-intro" }),
@@ -732,10 +734,10 @@
           {},
           h("th", { scope: "row" }, n.name),
           h("td", { class: "num" }, formatNumber(n.value)),
-          h("td", {}, n.unit || "–"),
-          h("td", {}, n.period || "–"),
           h("td", { class: "num" }, formatNumber(n.previous)),
           h("td", { class: "num" }, formatChange(n)),
+          h("td", {}, n.unit || "–"),
+          h("td", {}, n.period || "–"),
         ),
       ),
     );
