@@ -25,7 +25,15 @@ from retro_tui.hub.hub import Hub
 from retro_tui.page_client import HubPages
 from retro_tui.store import SessionStore
 from retro_tui.web import RetroWebServer
-from tests.browser.test_browser_simple import _axe, _facilitator, _fits, _join, _open, _said
+from tests.browser.test_browser_simple import (
+    RECORD_ANNOUNCEMENTS,
+    _axe,
+    _facilitator,
+    _fits,
+    _join,
+    _open,
+    _said,
+)
 from tests.support import env_app_command, serving
 from tests.support.browser import PHONE, chromium, until
 from tests.support.hub import make_session
@@ -84,7 +92,12 @@ async def test_with_grouping_allowed_a_keyboard_alone_groups_names_and_takes_out
     async with simple_retro(tmp_path, make_session()) as (hub, server), chromium() as browser:
         fac = await _facilitator(hub)
         await fac.send(c.GoToPhase(phase="write"))
-        _, phone = await _open(browser, server.participant_url, PHONE)
+        frames: list[str] = []  # what the phone's page receives, to know a view arrived
+        phone = await (await browser.new_context(**PHONE)).new_page()
+        await phone.add_init_script(RECORD_ANNOUNCEMENTS)
+        phone.on("pageerror", lambda error: pytest.fail(f"page error: {error}"))
+        phone.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
+        await phone.goto(server.participant_url)
         await _join(phone, "Ann")
         ann = next(p.id for p in hub.session.participants if p.name == "Ann")
         for text in ("Deploys were slow", "CI took an hour", "Good pairing"):
@@ -117,10 +130,17 @@ async def test_with_grouping_allowed_a_keyboard_alone_groups_names_and_takes_out
         steps = options.index("Card: CI took an hour (Good)") if len(options) > 1 else 0
         for _ in range(steps):
             await phone.keyboard.press("ArrowDown")
-        assert await slow.input_value() == next(
-            x.id for x in hub.session.cards if x.text == "CI took an hour"
-        )
+        chosen = next(x.id for x in hub.session.cards if x.text == "CI took an hour")
+        assert await slow.input_value() == chosen
+        # Someone else's change arrives while the list is being chosen from: the list is
+        # not rebuilt under the person (a phone's picker would close), the choice stays.
+        await slow.evaluate("(list) => { list.dataset.kept = 'yes'; }")
+        await fac.send(c.AddCard(column="bad", text="A late thought"))
+        await until(lambda: any("A late thought" in f for f in frames), "the change sent")
+        await phone.wait_for_function("() => document.activeElement.dataset.kept === 'yes'")
+        assert await phone.evaluate("document.activeElement.value") == chosen
         await phone.keyboard.press("Tab")
+        await phone.get_by_text("A late thought", exact=True).wait_for()  # drawn once left
         assert await phone.evaluate("document.activeElement.textContent") == "Group"
         await phone.keyboard.press("Enter")
         await until(

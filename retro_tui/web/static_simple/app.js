@@ -646,7 +646,28 @@
     return item;
   }
 
+  // A list being chosen from is never rebuilt under the person's finger: a phone's
+  // picker would close and the choice be lost. The step is drawn again when it loses focus.
+  let revealedStale = false;
+
+  function redrawRevealed() {
+    window.setTimeout(() => {
+      if (!revealedStale || !view || session().phase !== "group") return;
+      const key = document.activeElement && document.activeElement.dataset.key;
+      updateRevealed();
+      const again = key && document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+      if (again && document.activeElement !== again) again.focus();
+    }, 0);
+  }
+
   function updateRevealed() {
+    const active = document.activeElement;
+    if (active && active.tagName === "SELECT" && $("revealed").contains(active)) {
+      if (!revealedStale) active.addEventListener("blur", redrawRevealed, { once: true });
+      revealedStale = true;
+      return;
+    }
+    revealedStale = false;
     const s = session();
     const grouper = mayGroup();
     $("group-help").textContent = grouper
