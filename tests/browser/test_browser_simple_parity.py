@@ -162,6 +162,28 @@ async def test_with_grouping_allowed_a_keyboard_alone_groups_names_and_takes_out
         await phone.keyboard.press("Enter")
         await until(lambda: hub.session.topics[0].title == "Slow pipeline", "the topic named")
         await phone.get_by_role("heading", name="Slow pipeline").wait_for()
+
+        # A name composed through an input method while someone else's change arrives:
+        # the box is not rebuilt mid-composition, and the name arrives whole.
+        await name.focus()
+        await phone.keyboard.press("Control+A")
+        await name.evaluate("(box) => { box.dataset.kept = 'yes'; }")
+        cdp = await phone.context.new_cdp_session(phone)
+        composed = "流水线太慢"
+        for end in range(1, 3):
+            await cdp.send(
+                "Input.imeSetComposition",
+                {"text": composed[:end], "selectionStart": end, "selectionEnd": end},
+            )
+        seen = len(frames)
+        await fac.send(c.AddCard(column="bad", text="Another late thought"))
+        await until(lambda: any("Another late" in f for f in frames[seen:]), "the change sent")
+        await phone.wait_for_function("() => document.activeElement.dataset.kept === 'yes'")
+        await cdp.send("Input.insertText", {"text": composed})
+        await phone.keyboard.press("Enter")
+        await until(lambda: hub.session.topics[0].title == composed, "the composed name")
+        await phone.get_by_role("heading", name=composed).wait_for()
+        await phone.get_by_text("Another late thought", exact=True).wait_for()
         await _axe(phone, "group, grouping on")
         await _fits(phone, 320)
         await _axe(phone, "group at 320 px")

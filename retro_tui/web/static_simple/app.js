@@ -589,6 +589,7 @@
       send({ name: "merge", source: item, target }, (answer) => {
         if (answer.t !== "ack") return;
         groupChoice.delete(item);
+        afterOwnChange();
         say("Grouped “" + short(title, 40) + "” with “" + short(targetTitle(target), 40) + "”. “Undo” takes it back.");
       });
     });
@@ -618,6 +619,7 @@
       send({ name: "title_topic", topic: topic.id, title }, (answer) => {
         if (answer.t !== "ack") return;
         titleDrafts.delete(topic.id);
+        afterOwnChange();
         say("The topic is now called “" + short(title, 60) + "”.");
       });
     });
@@ -646,24 +648,47 @@
     return item;
   }
 
-  // A list being chosen from is never rebuilt under the person's finger: a phone's
-  // picker would close and the choice be lost. The step is drawn again when it loses focus.
+  // A list being chosen from or a name being composed is never rebuilt under the person: a
+  // phone's picker would close, an input method's composition break. The step is drawn
+  // again when the control is left, or at once after the person's own grouping or naming.
   let revealedStale = false;
+  let composing = false; // an input method is composing text (Chinese, Japanese…)
+  document.addEventListener("compositionstart", () => (composing = true));
+  document.addEventListener("compositionend", () => (composing = false));
+  let ownChangeComing = false; // the hub's ack may come before or after the view with it
 
-  function redrawRevealed() {
-    window.setTimeout(() => {
-      if (!revealedStale || !view || session().phase !== "group") return;
-      const key = document.activeElement && document.activeElement.dataset.key;
-      updateRevealed();
-      const again = key && document.querySelector(`[data-key="${CSS.escape(key)}"]`);
-      if (again && document.activeElement !== again) again.focus();
-    }, 0);
+  function afterOwnChange() {
+    ownChangeComing = true;
+    redrawRevealed();
   }
 
-  function updateRevealed() {
+  function redrawRevealed() {
+    if (!view || session().phase !== "group") return;
     const active = document.activeElement;
-    if (active && active.tagName === "SELECT" && $("revealed").contains(active)) {
-      if (!revealedStale) active.addEventListener("blur", redrawRevealed, { once: true });
+    const key = active && active.dataset.key;
+    const caret = active && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    updateRevealed(true);
+    const again = key && document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (again && document.activeElement !== again) {
+      again.focus();
+      if (caret && typeof again.setSelectionRange === "function") again.setSelectionRange(...caret);
+    }
+  }
+
+  function updateRevealed(now) {
+    const active = document.activeElement;
+    // A typed name survives a redraw (drafts, focus and caret are put back); a composition does not.
+    const busy = active && (active.tagName === "SELECT" || (active.tagName === "INPUT" && composing)) && $("revealed").contains(active);
+    if (ownChangeComing && !now) {
+      ownChangeComing = false;
+      return redrawRevealed();
+    }
+    if (busy && !now) {
+      if (!revealedStale) {
+        const later = () => window.setTimeout(() => revealedStale && !composing && redrawRevealed(), 0);
+        active.addEventListener("blur", later, { once: true });
+        active.addEventListener("compositionend", later, { once: true });
+      }
       revealedStale = true;
       return;
     }
