@@ -81,11 +81,13 @@ METHOD = """
   acked vote must be there exactly once, no one over budget, every extra vote refused.
 - **Simple page** (`bench/pages.py`): N participants speak the simple page's protocol
   (join link and cookies, `/simple-ws` with an Origin header, `join` and `add_card`
-  messages, the hub's view lines back), in one worker process per core, against their
-  own `retro-tui serve`. A view is stamped when its frame arrives and is decoded. Card
-  latency: one more page adds a card, acked by the hub; the time until the last page
-  has a view with it. Memory: the host's RSS after the joins minus before, over N. CPU:
-  the host's CPU time over the cards, per card.
+  messages, the hub's view line and its patches back), in one worker process per core,
+  against their own `retro-tui serve`, with a few terminal tabs (`--page-tabs`, real
+  participant processes) joined to the same retro first and timed on the same cards. A
+  view is stamped when its frame arrives and is decoded. Card latency: one more page adds
+  a card, acked by the hub; the time until the last page has a view with it, and until
+  the last terminal tab draws it. Memory: the host's RSS after the pages joined minus
+  before (the tabs already in), over N. CPU: the host's CPU time over the cards, per card.
 - **1,000-card session**: `bench/store_bench.py`'s session (1,000 cards, 100 topics,
   30 people's votes), on the real disk.
 """
@@ -114,7 +116,13 @@ def parse() -> argparse.Namespace:
         type=int,
         nargs="*",
         default=None,
-        help="simple-page participants per run (default 30 100 300; none with --quick)",
+        help="simple-page participants per run (default 30 100 300; 10 with --quick)",
+    )
+    parser.add_argument(
+        "--page-tabs",
+        type=int,
+        default=None,
+        help="terminal tabs beside the simple pages in each of their runs (default 3; 2 quick)",
     )
     parser.add_argument("--no-big", action="store_true")
     parser.add_argument(
@@ -125,12 +133,16 @@ def parse() -> argparse.Namespace:
         args.sizes = args.sizes or [10]
         args.cards = args.cards or 8
         args.cpu_window = args.cpu_window or 6.0
-        args.page_sizes = args.page_sizes or []
+        args.page_sizes = [10] if args.page_sizes is None else args.page_sizes
+        args.page_tabs = 2 if args.page_tabs is None else args.page_tabs
+        args.page_cards = 5
     else:
         args.sizes = args.sizes or [10, 30, 100]
         args.cards = args.cards or 50
         args.cpu_window = args.cpu_window or 30.0
         args.page_sizes = [30, 100, 300] if args.page_sizes is None else args.page_sizes
+        args.page_tabs = 3 if args.page_tabs is None else args.page_tabs
+        args.page_cards = min(args.cards, 50)  # one writer writes at most 50 cards
         args.output = args.output or Path("BENCHMARKS.md")
     return args
 
@@ -189,7 +201,9 @@ def main() -> int:
         return soak(args)
     with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as tmp:
         live, naive, big, broken = asyncio.run(run(args, Path(tmp)))
-    pages = asyncio.run(run_sizes(args.page_sizes, args.cards, args.tab_workers))
+    pages = asyncio.run(
+        run_sizes(args.page_sizes, args.page_cards, args.tab_workers, args.page_tabs)
+    )
     broken += [f"{r.n} simple pages: {e}" for r in pages for e in r.errors]
     rows = table(live, naive, big)
     if pages:

@@ -1,17 +1,21 @@
-"""Simple-page participants at 30, 100 and 300: join time, card → every page, memory, CPU.
+"""Simple-page participants at 30, 100 and 300, beside terminal tabs in the same run:
+join time, card → every screen, memory, CPU.
 
 The same real host as the terminal runs (`retro-tui serve`, bench/host.py). Each
 simulated participant speaks the simple page's real protocol: it follows the join link
 keeping its cookies, opens `/simple-ws` with an Origin header, receives the hub's view
-lines, sends `join` and `add_card` messages. The participants live in worker processes
-(one per core), so their JSON decoding is not queued behind the coordinator.
+line and then its patches, sends `join` and `add_card` messages. The participants live
+in worker processes (one per core), so their JSON decoding is not queued behind the
+coordinator. A few terminal tabs (`--tabs`, each a real participant process drawn by
+pyte in a tab worker, bench/tabs.py) join the same retro first and are timed on the
+same cards: the issue's mixed room, where both kinds of screen share the host's cores.
 
 A page's figure stops where a browser's work starts: a view is stamped when its frame
 arrives and is decoded (as the page's script does first), not when the browser paints.
 The terminal figures stop at pyte having drawn the frame, which is the closer analogue of
 a paint; the difference is small next to a participant process's redraw.
 
-Run alone: `python -m bench.pages [--sizes 30 100 300] [--cards 50]`.
+Run alone: `python -m bench.pages [--sizes 30 100 300] [--cards 50] [--tabs 3]`.
 """
 
 from __future__ import annotations
@@ -32,8 +36,11 @@ from typing import Any
 
 import aiohttp
 
+from bench.clients import column_count_at_least, shows
 from bench.host import Host
+from bench.live import BOARD_TEXT, COLUMN, JOIN_TEXT
 from bench.stats import percentile
+from bench.tabs import RemoteTab, TabPool
 from retro_tui.client import SocketClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Role
@@ -51,7 +58,19 @@ class PageResult:
     host_rss_before: float = 0.0
     host_rss_after: float = 0.0
     cpu_per_card_host: float = 0.0
+    tabs: int = 0  # terminal tabs in the same run
+    tab_join: list[float] = field(default_factory=list)  # name sent -> board drawn
+    tab_card_all: list[float] = field(default_factory=list)  # per card: the last tab to draw it
+    cpu_per_card_tab: float = 0.0  # one tab's participant process, per card
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0)  # the machine's, as the cards began
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def card_everyone(self) -> list[float]:
+        """Per card: the last screen of either kind to show it."""
+        if not self.tab_card_all:
+            return self.card_all
+        return [max(a, b) for a, b in zip(self.card_all, self.tab_card_all, strict=True)]
 
     @property
     def memory_per_page(self) -> float:
@@ -92,8 +111,13 @@ class Page:
         async for message in self.ws:
             stamp = time.perf_counter()
             data = json.loads(message.data)
-            if data["t"] == "view":
-                self.view = data["view"]
+            if data["t"] in ("view", "patch"):
+                if data["t"] == "view":
+                    self.view = data["view"]
+                elif self.view is not None:  # as the page merges a patch (app.js)
+                    session = {**self.view["session"], **data["session"]}
+                    self.view = {**self.view, **data["view"], "session": session}
+                assert self.view is not None
                 count = len(self.view["session"]["cards"])
                 if count > self.cards:
                     self.cards = count
@@ -152,17 +176,42 @@ async def _worker(url: str, names: list[str], cards: int, out: Queue[Any], go: Q
             await page.close()
 
 
-async def run_pages(n: int, folder: Path, *, cards: int, workers: int) -> PageResult:
-    result = PageResult(n)
-    host = Host(folder, max_participants=n + 5)
+async def _join_tabs(pool: TabPool, url: str, count: int, result: PageResult) -> list[RemoteTab]:
+    """Terminal tabs joined one at a time, each past the join screen to the board."""
+    tabs = []
+    for i in range(count):
+        tab = pool.tab()
+        await tab.connect(url)
+        await tab.wait_for(shows(JOIN_TEXT), 60)
+        await tab.send_keys(f"Tab {i}")
+        await tab.wait_for(shows(f"Tab {i}"), 30)
+        sent = await tab.send_keys("\r")
+        result.tab_join.append(await tab.wait_for(shows(BOARD_TEXT), 60) - sent)
+        tabs.append(tab)
+    return tabs
+
+
+async def run_pages(n: int, folder: Path, *, cards: int, workers: int, tabs: int = 0) -> PageResult:
+    result = PageResult(n, tabs=tabs)
+    host = Host(folder, max_participants=n + tabs + 5)
     await host.start()
     context = multiprocessing.get_context("spawn")
     out: Queue[Any] = context.Queue()
     gates = [context.Queue() for _ in range(workers)]
     processes = []
     writer: Page | None = None
+    pool: TabPool | None = None
+    terminals: list[RemoteTab] = []
     try:
         await asyncio.sleep(0.5)  # the host settles after start
+        # The write phase first: a terminal tab's board shows the columns it is timed on.
+        chair = await SocketClient.connect(host.socket_path, "bench-chair", Role.FACILITATOR)
+        await chair.join("Fay")
+        await chair.send(c.GoToPhase(phase="write"))
+        await chair.close()
+        if tabs:
+            pool = await TabPool.start(1)
+            terminals = await _join_tabs(pool, host.participant_url, tabs, result)
         result.host_rss_before = host.host_process().memory_info().rss
         names = [f"Page {i}" for i in range(n)]
         for w in range(workers):
@@ -193,17 +242,18 @@ async def run_pages(n: int, folder: Path, *, cards: int, workers: int) -> PageRe
         await asyncio.sleep(1.0)  # let the joins' saves and broadcasts finish
         result.host_rss_after = host.host_process().memory_info().rss
 
-        chair = await SocketClient.connect(host.socket_path, "bench-chair", Role.FACILITATOR)
-        await chair.join("Fay")
-        await chair.send(c.GoToPhase(phase="write"))
-        await chair.close()
         writer = Page(host.participant_url, "Writer")
         await writer.open()
         for gate in gates:
             gate.put("go")
+        result.load = os.getloadavg()
+        tab_processes = host.participant_processes()
         cpu = host.host_process().cpu_times()
+        tab_cpu = _cpu_seconds(tab_processes)
         sent: dict[int, float] = {}
         for k in range(1, cards + 1):
+            # Armed on every terminal tab before the card is sent; stamped at decode.
+            drawn = await pool.watch(terminals, column_count_at_least(COLUMN, k)) if pool else []
             sent[k] = time.perf_counter()
             cmd = {"name": "add_card", "column": "went-well", "text": f"Card {k}"}
             answer = await writer.send(cmd, k)
@@ -211,10 +261,17 @@ async def run_pages(n: int, folder: Path, *, cards: int, workers: int) -> PageRe
                 raise RuntimeError(f"card {k} refused: {answer}")
             while seen.get(k, 0) < workers:
                 await take()  # every worker's pages have card k
+            if drawn:
+                async with asyncio.timeout(60):
+                    result.tab_card_all.append(max(await asyncio.gather(*drawn)) - sent[k])
             await asyncio.sleep(0.05)
         after = host.host_process().cpu_times()
         spent = (after.user - cpu.user) + (after.system - cpu.system)
         result.cpu_per_card_host = spent / cards
+        if tab_processes:
+            result.cpu_per_card_tab = (
+                (_cpu_seconds(tab_processes) - tab_cpu) / cards / len(tab_processes)
+            )
         while len(stamps) < n:
             await take()
         for k in range(1, cards + 1):
@@ -227,12 +284,23 @@ async def run_pages(n: int, folder: Path, *, cards: int, workers: int) -> PageRe
     finally:
         if writer is not None:
             await writer.close()
+        if pool is not None:
+            await pool.close()
         for process in processes:
             process.join(timeout=30)
             if process.is_alive():
                 process.kill()
         await host.stop()
     return result
+
+
+def _cpu_seconds(processes: list[Any]) -> float:
+    total = 0.0
+    for process in processes:
+        with contextlib.suppress(Exception):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def _ms(values: list[float]) -> str:
@@ -259,6 +327,12 @@ def page_table(results: list[PageResult]) -> list[str]:
         "| p95 ≤ 100 ms at 100, ≤ 250 ms at 300 | "
         + " | ".join(f"{_ms(r.card_all)} ({len(r.card_all)} cards)" for r in results)
         + " |",
+        "| live: same card → on every terminal tab of the run, p50 / p95 / max | – | "
+        + " | ".join(f"{_ms(r.tab_card_all)} ({r.tabs} tabs)" for r in results)
+        + " |",
+        "| live: same card → on every screen of either kind, p50 / p95 / max | – | "
+        + " | ".join(_ms(r.card_everyone) for r in results)
+        + " |",
         "| live: same, per page, p50 / p95 / max | – | "
         + " | ".join(_ms(r.card_each) for r in results)
         + " |",
@@ -268,18 +342,27 @@ def page_table(results: list[PageResult]) -> list[str]:
         "| host CPU ms per card added | – | "
         + " | ".join(f"{r.cpu_per_card_host * 1000:.0f}" for r in results)
         + " |",
+        "| CPU ms per card of one terminal tab's process (same run) | – | "
+        + " | ".join(f"{r.cpu_per_card_tab * 1000:.0f}" for r in results)
+        + " |",
+        "| terminal tab join: name sent → board drawn, p50 / p95 / max | – | "
+        + " | ".join(_ms(r.tab_join) for r in results)
+        + " |",
+        "| load average (1 / 5 / 15 min) as the cards began | – | "
+        + " | ".join(" / ".join(f"{x:.1f}" for x in r.load) for r in results)
+        + " |",
     ]
     return rows
 
 
-async def run_sizes(sizes: list[int], cards: int, workers: int) -> list[PageResult]:
+async def run_sizes(sizes: list[int], cards: int, workers: int, tabs: int = 0) -> list[PageResult]:
     results = []
     with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-pages-") as tmp:
         for n in sizes:
-            print(f"{n} simple-page participants", flush=True)
+            print(f"{n} simple-page participants and {tabs} terminal tabs", flush=True)
             folder = Path(tmp) / f"pages-{n}"
             folder.mkdir()
-            results.append(await run_pages(n, folder, cards=cards, workers=workers))
+            results.append(await run_pages(n, folder, cards=cards, workers=workers, tabs=tabs))
             for error in results[-1].errors:
                 print(f"problem at {n}: {error}", file=sys.stderr)
     return results
@@ -292,8 +375,9 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[30, 100, 300])
     parser.add_argument("--cards", type=int, default=50)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--tabs", type=int, default=3, help="terminal tabs in the same run")
     args = parser.parse_args()
-    results = asyncio.run(run_sizes(args.sizes, args.cards, args.workers))
+    results = asyncio.run(run_sizes(args.sizes, args.cards, args.workers, args.tabs))
     print("\n".join(page_table(results)))
     return 1 if any(r.errors for r in results) else 0
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.live import LiveRun
+from bench.pages import page_table, run_pages
 from bench.store_bench import big_session
 from retro_tui.domain.model import Role, Session
 from retro_tui.domain.phases import Phase
@@ -79,3 +80,14 @@ async def test_the_benchmark_runs_for_two_participants() -> None:
     assert result.votes_counted == result.votes_expected == 10
     assert result.votes_refused == 2
     assert len(result.participant_rss) == 2
+
+
+async def test_the_page_benchmark_times_simple_pages_and_terminal_tabs_in_one_run() -> None:
+    folder = short_socket_dir()
+    result = await run_pages(3, Path(folder), cards=3, workers=1, tabs=1)
+    assert result.errors == []
+    assert len(result.join_view) == 3 and len(result.tab_join) == 1
+    # Every card timed on the pages and on the terminal tab of the same retro.
+    assert len(result.card_all) == len(result.tab_card_all) == len(result.card_everyone) == 3
+    assert len(result.card_each) == 3 * 3
+    assert "terminal tab" in "\n".join(page_table([result]))

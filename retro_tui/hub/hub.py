@@ -24,7 +24,7 @@ from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role, Session
 from retro_tui.domain.reactions import signed
 from retro_tui.domain.views import BoardView, view_for
-from retro_tui.hub.protocol import ViewEncoder
+from retro_tui.hub.protocol import ViewEncoder, ViewPieces
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,10 @@ class Hub:
 
         The same view as `view_for`, encoded with the work shared between clients."""
         return self.encoder.encode(self.session, _viewer(conn), partial(self._view_of, conn))
+
+    def wire_pieces(self, conn: Connection) -> ViewPieces:
+        """This client's view line in pieces, for a client that is sent patches."""
+        return self.encoder.pieces(self.session, _viewer(conn), partial(self._view_of, conn))
 
     def _view_of(self, conn: Connection, session: Session) -> BoardView:
         problem = self.problem if conn.role is Role.FACILITATOR else ""

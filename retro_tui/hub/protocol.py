@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -122,6 +123,64 @@ _EMPTIED: dict[str, Any] = {
 }
 
 
+@dataclass(frozen=True)
+class ViewPieces:
+    """One viewer's view line in the pieces the encoder makes it of, each complete JSON
+    members of the view or its session. The line is their concatenation; a *patch* holds
+    only the pieces that differ from the ones a client was sent before (a simple page
+    merges them into the view it holds, key by key: page_client.py)."""
+
+    common: str  # session members every viewer shares, without braces
+    people: str  # the participants list's items
+    cards: str  # the cards list's items
+    rest: str  # the per-viewer session members, as an object
+    outer: str  # you, online, problem, presenting, as an object
+    hands: str  # the hands list's items
+    revision: int
+
+    @property
+    def fingerprint(self) -> tuple[str, ...]:
+        """Everything but the revision: equal fingerprints mean nothing visible changed."""
+        return (self.common, self.people, self.cards, self.rest, self.outer, self.hands)
+
+    def line(self) -> bytes:
+        return "".join(
+            (
+                '{"t":"view","view":',
+                self.outer[:-1],
+                ',"session":{',
+                self.common,
+                ",",
+                self.rest[1:-1],
+                ',"hands":[',
+                self.hands,
+                '],"participants":[',
+                self.people,
+                f'],"revision":{self.revision},"cards":[',
+                self.cards,
+                "]}}}\n",
+            )
+        ).encode()
+
+    def patch(self, before: ViewPieces) -> bytes:
+        """`{"t":"patch","view":{...},"session":{...}}`: the members that changed since
+        `before`, whole; merged into the view made of `before`, it is this view."""
+        session = [] if self.common == before.common else [self.common]
+        if self.rest != before.rest:
+            session.append(self.rest[1:-1])
+        if self.hands != before.hands:
+            session.append(f'"hands":[{self.hands}]')
+        if self.people != before.people:
+            session.append(f'"participants":[{self.people}]')
+        if self.cards != before.cards:
+            session.append(f'"cards":[{self.cards}]')
+        session.append(f'"revision":{self.revision}')
+        outer = "{}" if self.outer == before.outer else self.outer
+        return "".join(
+            ('{"t":"patch","view":', outer, ',"session":{', ",".join(session), "}}\n")
+        ).encode()
+
+
 class ViewEncoder:
     """Encodes each client's view as one protocol line, sharing the work between clients.
 
@@ -154,6 +213,8 @@ class ViewEncoder:
         self._people_whole: list[str] = []
         self._people_public: list[str] = []
         self._people_same = True
+        self._facilitators: frozenset[str] = frozenset()
+        self._people_joined: str | None = None
         self._hands_of: list[str] = []  # whose each raised hand is, in queue order
         self._hands_whole: list[str] = []
         self._hands_public: list[str] = []
@@ -175,7 +236,9 @@ class ViewEncoder:
             else self._encode_people(stub, public.participants)
         )
         self._people_same = self._people_public is self._people_whole
+        self._people_joined = None
         self._people_ids = [person.id for person in session.participants]
+        self._facilitators = frozenset(p.id for p in session.participants if p.is_facilitator)
         fragments: dict[Card, str] = {}
         ordered = reveal_order(session, session.cards)  # as `view_for` orders every copy
         self._own = self._encode_cards(stub, ordered, fragments)
@@ -193,9 +256,12 @@ class ViewEncoder:
         public = hands_for(session, None)
         self._hands_public = [_dumps(data) for data in hands_to_list(public)]
 
-    def _hands_for(self, session: Session, viewer: str | None) -> str:
+    def _hands_for(self, session: Session, chair: str | None, viewer: str | None) -> str:
+        """`chair`: the viewer when it is a facilitator's seat, else None."""
         whole, public = self._hands_whole, self._hands_public
-        if sees_hand_queue(session, viewer):
+        if not whole:
+            return ""
+        if sees_hand_queue(session, chair):
             return ",".join(whole)
         return ",".join(
             whole[i] if viewer and pid == viewer else public[i]
@@ -207,10 +273,13 @@ class ViewEncoder:
         encoded = session_to_dict(stub.with_changes(participants=people))["participants"]
         return [_dumps(data) for data in encoded]
 
-    def _people_for(self, session: Session, viewer: str | None) -> str:
+    def _people_for(self, session: Session, chair: str | None, viewer: str | None) -> str:
+        """`chair`: the viewer when it is a facilitator's seat, else None."""
         whole, public = self._people_whole, self._people_public
-        if self._people_same or reads_every_checkin(session, viewer):
-            return ",".join(whole)
+        if self._people_same or reads_every_checkin(session, chair):
+            if self._people_joined is None:  # once per revision, not once per viewer
+                self._people_joined = ",".join(whole)
+            return self._people_joined
         return ",".join(
             whole[i] if pid == viewer else public[i] for i, pid in enumerate(self._people_ids)
         )
@@ -239,13 +308,23 @@ class ViewEncoder:
 
         `view_of(session)` must return the client's BoardView of `session`, redacted for
         `viewer`; it is called on a session without cards and other long lists."""
+        pieces = self.pieces(session, viewer, view_of)
+        return pieces.line(), pieces.fingerprint
+
+    def pieces(
+        self, session: Session, viewer: str | None, view_of: Callable[[Session], BoardView]
+    ) -> ViewPieces:
+        """The view of `viewer` as the JSON pieces its line is made of (see `encode`)."""
         if session is not self._session:
             self._prepare(session)
         assert self._stub is not None
         view = view_of(self._stub)
         mine = view.session
-        revision = mine.revision
-        people = self._people_for(session, viewer)
+        # Only a facilitator's seat reads every check-in or gets the unnamed answers of an
+        # anonymous retro: everyone else is answered without a look through the people.
+        chair = viewer is not None and viewer in self._facilitators
+        people = self._people_for(session, viewer if chair else None, viewer)
+        answers = checkin_answers_for(session, viewer) if chair else ()
         # The per-viewer keys as `session_to_dict` spells them (not the whole stub again).
         rest = _dumps(
             {
@@ -254,9 +333,9 @@ class ViewEncoder:
                 "redacted_for": mine.redacted_for,
                 "undoable": [undo_to_dict(record) for record in mine.undoable],
                 # From the whole session: the stub has no people to answer.
-                "checkin_answers": answers_to_wire(
-                    mine.with_changes(checkin_answers=checkin_answers_for(session, viewer))
-                ),
+                "checkin_answers": answers_to_wire(mine.with_changes(checkin_answers=answers))
+                if answers
+                else [],
             }
         )
         if view.online is not self._online_set:  # the hub keeps one set until presence changes
@@ -279,22 +358,5 @@ class ViewEncoder:
             own[i] if author == viewer else public[i] for i, author in enumerate(self._authors)
         )
         # From the whole session: the stub has no people to tell whose hand it is.
-        hands = self._hands_for(session, viewer)
-        line = "".join(
-            (
-                '{"t":"view","view":',
-                outer[:-1],
-                ',"session":{',
-                self._common,
-                ",",
-                rest[1:-1],
-                ',"hands":[',
-                hands,
-                '],"participants":[',
-                people,
-                f'],"revision":{revision},"cards":[',
-                cards,
-                "]}}}\n",
-            )
-        )
-        return line.encode(), (self._common, people, cards, rest, outer, hands)
+        hands = self._hands_for(session, viewer if chair else None, viewer)
+        return ViewPieces(self._common, people, cards, rest, outer, hands, mine.revision)

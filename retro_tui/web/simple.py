@@ -4,13 +4,14 @@ A terminal tab costs an app process (~43 MB) and redraws the board on the host's
 it is also unreadable to a screen reader and fragile on phone keyboards. This page is
 served behind the same link → cookie → seat rules as the terminal page, and talks to
 the hub from inside the web server through a declared port (`PageDoor`): one websocket
-per tab carries the hub's own view line for that seat, verbatim, and the page's
-commands, answered with the hub's ack or refusal sentence. Nothing private is computed
-here: the hub has already redacted the view for the seat.
+per tab carries the hub's own view line for that seat, verbatim (then patches of it),
+and the page's commands, answered with the hub's ack or refusal sentence. Nothing
+private is computed here: the hub has already redacted the view for the seat.
 
 Page protocol (JSON text frames):
 page → server: {"t": "join", "name"} · {"t": "cmd", "id": int, "cmd": {...}} · {"t": "notes"}
-server → page: the hub's {"t": "view", ...} line · {"t": "joined", "you"} ·
+server → page: the hub's {"t": "view", ...} line, then {"t": "patch", "view": {...},
+               "session": {...}}: the members that changed, whole · {"t": "joined", "you"} ·
                {"t": "join_refused", "reason"} · {"t": "ack", "id"} ·
                {"t": "nack", "id", "reason"} · {"t": "notes", "name", "text"} ·
                {"t": "refused", "reason"} (a malformed message; the page stays open)

@@ -9,7 +9,6 @@ author id, and no screen puts a name beside a card.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from tests.browser.test_browser_simple import LAPTOP, _axe
 from tests.browser.test_browser_simple import _join as _join_page
 from tests.support.browser import PHONE, chromium
 from tests.support.hub import make_session
+from tests.support.page_views import page_views
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -149,7 +149,7 @@ async def _run(browser: object, hub: Hub, live: LiveSession, tmp_path: Path) -> 
 
     people = {p.name: p.id for p in hub.session.participants}
     for name, received in frames.items():
-        views = [json.loads(f)["view"] for f in received if f.startswith('{"t":"view"')]
+        views = page_views(received)
         assert views, name
         others = {pid for who, pid in people.items() if who != name}
         for view in views:

@@ -29,6 +29,7 @@ from retro_tui.web import RetroWebServer
 from tests.support import env_app_command, serving
 from tests.support.browser import PHONE, RECORD_CSP_VIOLATIONS, chromium, until
 from tests.support.hub import make_session
+from tests.support.page_views import page_views
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page
@@ -334,7 +335,7 @@ async def test_an_anonymous_retro_shows_no_author_on_any_simple_page(tmp_path: P
         await bob.get_by_text("Anonymous worry").wait_for()
         assert await bob.get_by_text("by Ann").count() == 0
         ann_id = hub.session.cards[0].author
-        views = [json.loads(f)["view"] for f in received if '"t":"view"' in f]
+        views = page_views(received)
         authors = {card["author"] for v in views for card in v["session"]["cards"]}
         assert views and authors <= {"", views[-1]["you"]}, "an author reached Bob's browser"
         assert all(ann_id not in json.dumps(v["session"]["cards"]) for v in views)

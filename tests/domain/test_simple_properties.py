@@ -1,6 +1,7 @@
 """For random sessions and seats, the simple page receives what that seat's terminal board
-receives: the same view line, byte for byte, from the hub — and it holds nothing the seat
-may not know.
+receives: the same first view line, byte for byte, from the hub; after it patches which,
+merged into the view the page holds, give the seat's next view exactly — and it holds
+nothing the seat may not know. A patch carries only members of that view, whole.
 
 A terminal tab's process reads its view over the hub socket (`HubServer`); the simple
 page gets it from a `PageClient` inside the web server. Hypothesis drives a retro with a
@@ -15,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import shutil
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +26,7 @@ from retro_tui.domain import commands as c
 from retro_tui.domain import rules
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
+from retro_tui.domain.room_views import live_hands
 from retro_tui.domain.views import CHECKED_IN, BoardView
 from retro_tui.hub.hub import Hub
 from retro_tui.hub.protocol import decode, encode, view_from_wire, view_to_wire
@@ -107,22 +110,35 @@ async def _compare(
     page = HubPages(hub).open_page(f"id-{seat}", role)
     try:
         terminal, writer = await _socket_lines(server, f"id-{seat}", role)
-        for change in range(2):
+        held: dict[str, Any] = {}
+        for change in range(4):
             async with asyncio.timeout(10):
                 on_page = await page.next_line()
                 on_terminal = await terminal.readuntil(b"\n")
-            assert json.loads(on_page) == json.loads(on_terminal)
-            assert on_page == on_terminal
+            if change == 0:
+                assert on_page == on_terminal
+                held = json.loads(on_page)["view"]
+            else:
+                held = merged(held, json.loads(on_page), json.loads(on_terminal)["view"])
+            assert held == json.loads(on_terminal)["view"]
             # ...and it is that seat's view, as the reference encoding spells it.
             reference = view_to_wire(hub.view_for(page.conn))
-            assert json.loads(on_page)["view"] == reference
-            view = view_from_wire(json.loads(on_page)["view"])
+            assert held == reference
+            view = view_from_wire(held)
             assert view.you == clients[seat].you
             assert not leaks(view), leaks(view)
             assert not private_left(view), private_left(view)
             if change == 0:  # one more change everyone sees
                 minutes = hub.session.settings.topic_minutes % 9 + 1
                 await clients[0].send(c.ChangeSettings(topic_minutes=minutes))
+            elif change == 1:  # and one of the seat's own, or a refusal and a shared one
+                try:
+                    up = _hand_up(hub, clients[seat].you or "")
+                    await clients[seat].send(c.RaiseHand(raised=not up))
+                except Refused:
+                    await clients[0].send(c.ChangeSettings(topic_minutes=minutes + 1))
+            elif change == 2:  # one that changes the seat's own members (votes, undo, ROTI)
+                await _own_change(hub, clients[seat], fallback=clients[0], minutes=minutes + 2)
         writer.close()
     finally:
         await page.close()
@@ -130,6 +146,37 @@ async def _compare(
             await client.close()
         await server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def merged(held: dict[str, Any], patch: dict[str, Any], whole: dict[str, Any]) -> dict[str, Any]:
+    """The page's view after a patch (as app.js merges it): its members replace the held
+    ones, key by key. Each is a member of the seat's whole view, with its value."""
+    assert patch["t"] == "patch", patch
+    assert patch["session"], "a patch always says its revision"
+    for key, value in patch["view"].items():
+        assert whole[key] == value, key
+    for key, value in patch["session"].items():
+        assert whole["session"][key] == value, key
+    return {**held, **patch["view"], "session": {**held["session"], **patch["session"]}}
+
+
+async def _own_change(hub: Hub, client: LocalClient, fallback: LocalClient, minutes: int) -> None:
+    """A vote, a ROTI or a deleted card of the seat's own, as the phase allows; else a
+    setting everyone sees."""
+    targets = [t.id for t in hub.session.topics] + [k.id for k in hub.session.cards]
+    own = [k.id for k in hub.session.cards if k.author == client.you]
+    tries: list[c.Command] = [c.Roti(score=4)]
+    tries += [c.CastVote(target=target) for target in targets[:1]]
+    tries += [c.DeleteCard(card=card) for card in own[:1]]
+    for command in tries:
+        with contextlib.suppress(Refused):
+            await client.send(command)
+            return
+    await fallback.send(c.ChangeSettings(topic_minutes=minutes))
+
+
+def _hand_up(hub: Hub, pid: str) -> bool:
+    return any(hand.participant == pid for hand in live_hands(hub.session))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

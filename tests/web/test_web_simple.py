@@ -142,9 +142,10 @@ async def test_malformed_and_huge_messages_are_refused_with_a_reason_and_the_pag
         card = {"name": "add_card", "column": "good", "text": "[red]still[/] <i>here</i>"}
         await ws.send_str(json.dumps({"t": "cmd", "id": 2, "cmd": card}))
         assert (await answer(ws, "ack"))["id"] == 2
-        view = (await answer(ws, "view"))["view"]
-        assert view["you"] == you
-        assert [x["text"] for x in view["session"]["cards"]] == ["[red]still[/] <i>here</i>"]
+        # After the first view line the page is sent patches: only what changed, whole.
+        patch = await answer(ws, "patch")
+        assert [x["text"] for x in patch["session"]["cards"]] == ["[red]still[/] <i>here</i>"]
+        assert [x["author"] for x in patch["session"]["cards"]] == [you]
         await ws.close()
 
 

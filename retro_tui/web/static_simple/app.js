@@ -8,6 +8,7 @@
 (() => {
   const PHASES = [
     ["checkin", "Check-in"],
+    ["data", "Data"],
     ["review", "Review actions"],
     ["health", "Health check"],
     ["write", "Write"],
@@ -33,6 +34,10 @@
   const pending = new Map(); // command id -> what to do with the answer
   let lastCounts = null;
   let warned = "";
+  // What a person is choosing or typing in the group step, kept across the views that
+  // rebuild it (someone else's card arriving must not undo a half-made choice).
+  const groupChoice = new Map(); // card or topic id -> the id chosen to group it with
+  const titleDrafts = new Map(); // topic id -> the title being typed
 
   // --- building DOM: text always as text nodes -------------------------------------
   function h(tag, attrs, ...children) {
@@ -97,6 +102,11 @@
     }
     if (message.t === "view") {
       view = message.view;
+      render();
+    } else if (message.t === "patch") {
+      // The members of the view that changed, whole (page_client.py): merged key by key.
+      if (!view) return;
+      view = { ...view, ...message.view, session: { ...view.session, ...message.session } };
       render();
     } else if (message.t === "ack" || message.t === "nack") {
       const answer = pending.get(message.id);
@@ -170,7 +180,9 @@
       shownPhase = null;
       return;
     }
-    const focusKey = document.activeElement && document.activeElement.dataset.key;
+    const focused = document.activeElement;
+    const focusKey = focused && focused.dataset.key;
+    const caret = focused && typeof focused.selectionStart === "number" ? [focused.selectionStart, focused.selectionEnd] : null;
     if (s.phase !== shownPhase || view.you !== shownYou) {
       if (shownPhase !== null) {
         say("The retro moved on: " + PHASE_TITLE[s.phase] + ".");
@@ -178,22 +190,28 @@
       }
       editing = null;
       lastCounts = null;
+      groupChoice.clear();
+      titleDrafts.clear();
       shownPhase = s.phase;
       shownYou = view.you;
       buildPanel(s.phase);
     }
     updatePanel(s.phase);
     updateRoom();
+    updateUndo();
     renderParking(s);
     if (focusKey) {
       const again = document.querySelector(`[data-key="${CSS.escape(focusKey)}"]`);
-      if (again && document.activeElement !== again) again.focus();
+      if (again && document.activeElement !== again) {
+        again.focus();
+        if (caret && typeof again.setSelectionRange === "function") again.setSelectionRange(...caret);
+      }
     }
   }
 
   function renderPhases(phase) {
-    // The health check is listed only in retros that hold one (issue 16).
-    const shown = PHASES.filter(([key]) => key !== "health" || session().health_step);
+    // The health check and the Data step are listed only in retros that hold them.
+    const shown = PHASES.filter(([key]) => (key !== "health" || session().health_step) && (key !== "data" || session().data_step));
     const items = shown.map(([key, title]) =>
       h(
         "li",
@@ -237,10 +255,14 @@
     review: { build: () => [h("h2", {}, "Review last retro's actions"), h("ul", { id: "review-list", class: "items" })], update: updateReview },
     health: { build: buildHealth, update: updateHealth },
     write: { build: buildWrite, update: updateWrite },
-    group: { build: () => [h("h2", {}, "Group: every card is revealed"), h("div", { id: "revealed", class: "columns" })], update: updateRevealed },
+    data: { build: buildData, update: updateData },
+    group: { build: buildGroup, update: updateRevealed },
     vote: { build: buildVote, update: updateVote },
     discuss: { build: buildDiscuss, update: updateDiscuss },
-    actions: { build: () => [h("h2", {}, "Action items"), h("ul", { id: "action-list", class: "items" })], update: updateActions },
+    actions: {
+      build: () => [h("h2", {}, "Action items"), h("ul", { id: "action-list", class: "items" }), notesButton()],
+      update: updateActions,
+    },
     close: { build: buildClose, update: updateClose },
   };
 
@@ -480,28 +502,7 @@
       const mine = s.cards.filter((c) => c.column === column.key && c.author === view.you);
       const others = s.cards.filter((c) => c.column === column.key && c.author !== view.you).length;
       counts[column.key] = others;
-      const rows = mine.map((card) =>
-        h(
-          "li",
-          { class: "card" },
-          h("p", { class: "text" }, card.text),
-          h(
-            "div",
-            { class: "row" },
-            button("Edit", "edit-" + card.id, () => startEditing(card), { "aria-label": "Edit card: " + card.text.slice(0, 60) }),
-            button("Delete", "delete-" + card.id, () => send({ name: "delete_card", card: card.id }, (a) => a.t === "ack" && say("Card deleted.")), {
-              "aria-label": "Delete card: " + card.text.slice(0, 60),
-            }),
-            ...s.columns
-              .filter((other) => other.key !== column.key)
-              .map((other) =>
-                button("Move to " + other.title, "move-" + card.id + "-" + other.key, () => send({ name: "move_card", card: card.id, column: other.key }), {
-                  "aria-label": "Move to " + other.title + ": " + card.text.slice(0, 60),
-                }),
-              ),
-          ),
-        ),
-      );
+      const rows = mine.map((card) => h("li", { class: "card" }, h("p", { class: "text" }, card.text), ownCardTools(card)));
       $("cards-" + column.key).replaceChildren(...rows);
       $("facedown-" + column.key).textContent =
         others === 0 ? "No cards from others yet." : others + (others === 1 ? " face-down card" : " face-down cards") + " from others.";
@@ -515,13 +516,188 @@
     doneLine("done_writing");
   }
 
+  // Edit, delete and move one's own card: in Write, and in Group as on the terminal board.
+  function ownCardTools(card) {
+    const short = card.text.slice(0, 60);
+    return h(
+      "div",
+      { class: "row" },
+      button("Edit", "edit-" + card.id, () => startEditing(card), { "aria-label": "Edit card: " + short }),
+      button("Delete", "delete-" + card.id, () => send({ name: "delete_card", card: card.id }, (a) => a.t === "ack" && say("Card deleted. “Undo” brings it back.")), {
+        "aria-label": "Delete card: " + short,
+      }),
+      ...session()
+        .columns.filter((other) => other.key !== card.column)
+        .map((other) =>
+          button("Move to " + other.title, "move-" + card.id + "-" + other.key, () => send({ name: "move_card", card: card.id, column: other.key }), {
+            "aria-label": "Move to " + other.title + ": " + short,
+          }),
+        ),
+    );
+  }
+
   function cardItem(card) {
     const author = card.author === view.you ? "you" : card.author ? nameOf(card.author) : "";
     return h("li", { class: "card" }, h("p", { class: "text" }, card.text), author ? h("p", { class: "meta" }, "by " + author) : null);
   }
 
-  function updateRevealed() {
+  // group: every card revealed; grouping by buttons and lists, never by dragging alone
+  function buildGroup() {
+    return [
+      h("h2", {}, "Group: every card is revealed"),
+      h("p", { id: "group-help" }),
+      h("div", { id: "revealed", class: "columns" }),
+      editForm(),
+    ];
+  }
+
+  const mayGroup = () => me().role === "facilitator" || session().settings.participants_may_group;
+  const short = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
+
+  // Every card or topic `item` can be grouped with: the topics and the lone cards but itself.
+  function groupTargets(item) {
     const s = session();
+    const several = s.columns.length > 1;
+    const where = (key) => (several ? " (" + columnTitle(key) + ")" : "");
+    return [
+      ...s.topics.filter((t) => t.id !== item).map((t) => [t.id, "Topic: " + short(t.title, 60) + where(t.column)]),
+      ...s.cards.filter((c) => !c.topic && c.id !== item).map((c) => [c.id, "Card: " + short(c.text, 60) + where(c.column)]),
+    ];
+  }
+
+  function groupForm(item, title) {
+    const id = "group-with-" + item;
+    const choices = groupTargets(item);
+    if (!choices.length) return null;
+    const chosen = groupChoice.get(item) || "";
+    const select = h(
+      "select",
+      { id, "data-key": id, on: { change: (event) => groupChoice.set(item, event.target.value) } },
+      h("option", { value: "" }, "Choose a card or topic…"),
+      ...choices.map(([value, label]) => h("option", { value, selected: value === chosen }, label)),
+    );
+    const form = h(
+      "form",
+      { class: "group-form" },
+      h("label", { for: id }, "Group “" + short(title, 40) + "” with"),
+      h("div", { class: "row" }, select, h("button", { type: "submit", "data-key": "group-" + item }, "Group")),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const target = select.value;
+      if (!target) return showStatus("Choose a card or topic to group it with first.", "error");
+      send({ name: "merge", source: item, target }, (answer) => {
+        if (answer.t !== "ack") return;
+        groupChoice.delete(item);
+        afterOwnChange();
+        say("Grouped “" + short(title, 40) + "” with “" + short(targetTitle(target), 40) + "”. “Undo” takes it back.");
+      });
+    });
+    return form;
+  }
+
+  function titleForm(topic) {
+    const id = "title-" + topic.id;
+    const input = h("input", {
+      id,
+      "data-key": id,
+      maxlength: 120,
+      autocomplete: "off",
+      value: titleDrafts.has(topic.id) ? titleDrafts.get(topic.id) : topic.title,
+      on: { input: (event) => titleDrafts.set(topic.id, event.target.value) },
+    });
+    const form = h(
+      "form",
+      { class: "title-form" },
+      h("label", { for: id }, "Name this topic"),
+      h("div", { class: "row" }, input, h("button", { type: "submit", "data-key": "retitle-" + topic.id }, "Rename")),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!input.value.trim()) return showStatus("Type a name for the topic first.", "error");
+      const title = input.value;
+      send({ name: "title_topic", topic: topic.id, title }, (answer) => {
+        if (answer.t !== "ack") return;
+        titleDrafts.delete(topic.id);
+        afterOwnChange();
+        say("The topic is now called “" + short(title, 60) + "”.");
+      });
+    });
+    return form;
+  }
+
+  function revealedCard(card, grouper) {
+    const item = cardItem(card);
+    item.append(reactionRow(card.id, card.text));
+    if (card.author && card.author === view.you) item.append(ownCardTools(card));
+    if (grouper && card.topic) {
+      item.append(
+        h(
+          "div",
+          { class: "row" },
+          button("Take out of the topic", "takeout-" + card.id, () => send({ name: "unmerge", card: card.id }, (a) => a.t === "ack" && say("Card taken out of the topic. “Undo” puts it back.")), {
+            "aria-label": "Take out of the topic: " + short(card.text, 60),
+          }),
+        ),
+      );
+    }
+    if (grouper && !card.topic) {
+      const form = groupForm(card.id, card.text);
+      if (form) item.append(form);
+    }
+    return item;
+  }
+
+  // A list being chosen from or a name being composed is never rebuilt under the person: a
+  // phone's picker would close, an input method's composition break. The step is drawn
+  // again when the control is left, or at once after the person's own grouping or naming.
+  let revealedStale = false;
+  let composing = false; // an input method is composing text (Chinese, Japanese…)
+  document.addEventListener("compositionstart", () => (composing = true));
+  document.addEventListener("compositionend", () => (composing = false));
+  let ownChangeComing = false; // the hub's ack may come before or after the view with it
+
+  function afterOwnChange() {
+    ownChangeComing = true;
+    redrawRevealed();
+  }
+
+  function redrawRevealed() {
+    if (!view || session().phase !== "group") return;
+    const active = document.activeElement;
+    const key = active && active.dataset.key;
+    const caret = active && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    updateRevealed(true);
+    const again = key && document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (again && document.activeElement !== again) {
+      again.focus();
+      if (caret && typeof again.setSelectionRange === "function") again.setSelectionRange(...caret);
+    }
+  }
+
+  function updateRevealed(now) {
+    const active = document.activeElement;
+    // A typed name survives a redraw (drafts, focus and caret are put back); a composition does not.
+    const busy = active && (active.tagName === "SELECT" || (active.tagName === "INPUT" && composing)) && $("revealed").contains(active);
+    if (ownChangeComing && !now) {
+      ownChangeComing = false;
+      return redrawRevealed();
+    }
+    if (busy && !now) {
+      if (!revealedStale) {
+        const later = () => window.setTimeout(() => revealedStale && !composing && redrawRevealed(), 0);
+        active.addEventListener("blur", later, { once: true });
+        active.addEventListener("compositionend", later, { once: true });
+      }
+      revealedStale = true;
+      return;
+    }
+    revealedStale = false;
+    const s = session();
+    const grouper = mayGroup();
+    $("group-help").textContent = grouper
+      ? "Put cards that say the same thing together: choose what to group a card or topic with, then “Group”. Name a topic, or take a card out of it."
+      : "The facilitator groups the cards into topics; you can still edit, move or delete your own.";
     const sections = s.columns.map((column) => {
       const topics = s.topics.filter((t) => t.column === column.key);
       const lone = s.cards.filter((c) => c.column === column.key && !c.topic);
@@ -531,17 +707,119 @@
         h("h3", { id: "rev-" + column.key }, column.title),
         ...topics.map((topic) =>
           h(
-            "div",
-            { class: "topic" },
-            h("h4", {}, topic.title),
+            "section",
+            { class: "topic", "aria-labelledby": "topic-" + topic.id },
+            h("h4", { id: "topic-" + topic.id }, topic.title),
             reactionRow(topic.id, topic.title),
-            h("ul", { class: "cards" }, ...s.cards.filter((c) => c.topic === topic.id).map(cardItem)),
+            grouper ? titleForm(topic) : null,
+            grouper ? groupForm(topic.id, topic.title) : null,
+            h("ul", { class: "cards", "aria-label": "Cards in " + short(topic.title, 60) }, ...s.cards.filter((c) => c.topic === topic.id).map((card) => revealedCard(card, grouper))),
           ),
         ),
-        h("ul", { class: "cards" }, ...lone.map((card) => withReactions(cardItem(card), card))),
+        h("ul", { class: "cards" }, ...lone.map((card) => revealedCard(card, grouper))),
       );
     });
     $("revealed").replaceChildren(...sections);
+  }
+
+  // data (issue 14): the team's numbers and the readiness checklist, read-only
+  function formatNumber(value) {
+    // As domain/measures.py says it: at most two decimals, half away from zero, no noise.
+    if (value === null || value === undefined) return "–";
+    const rounded = (Math.sign(value) * Math.round(Math.abs(value) * 100 + 1e-7)) / 100;
+    const text = rounded.toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
+    return text === "-0" ? "0" : text;
+  }
+
+  function formatChange(number) {
+    if (number.value === null || number.previous === null) return "–";
+    const change = number.value - number.previous;
+    if (change === 0) return "±0";
+    return (change > 0 ? "+" : "") + formatNumber(change);
+  }
+
+  function buildData() {
+    // The change first after the value: on a phone the table scrolls sideways, and what
+    // moved since the last retro is what the step is for.
+    const head = ["Number", "Value", "Last retro", "Change", "Unit", "Period"];
+    return [
+      h("h2", {}, "Data: the team's numbers"),
+      h("p", { id: "data-intro" }),
+      // The heading stays outside the table: on a narrow phone the table scrolls sideways
+      // in its own region, and a caption would scroll away with it.
+      h("h3", { id: "numbers-heading" }, "This retro's numbers beside the last retro's"),
+      h(
+        "div",
+        { id: "numbers-region", class: "table-scroll", role: "region", "aria-labelledby": "numbers-heading", tabindex: 0 },
+        h(
+          "table",
+          { id: "numbers", "aria-labelledby": "numbers-heading" },
+          h("thead", {}, h("tr", {}, ...head.map((title) => h("th", { scope: "col" }, title)))),
+          h("tbody", { id: "numbers-body" }),
+        ),
+      ),
+      h("h3", { id: "readiness-heading" }, "Readiness checklist"),
+      h("p", { id: "readiness-count" }),
+      h("ul", { id: "readiness-list", class: "items", "aria-labelledby": "readiness-heading" }),
+    ];
+  }
+
+  const READY_SAID = { true: "yes, true before the work started", false: "no, not true before the work started", null: "not said yet" };
+
+  function updateData() {
+    const s = session();
+    const numbers = s.numbers || [];
+    const entered = numbers.filter((n) => n.value !== null).length;
+    $("data-intro").textContent = numbers.length ? entered + " of " + numbers.length + " numbers entered for this retro." : "No numbers yet: the facilitator brings them.";
+    $("numbers-region").hidden = !numbers.length;
+    $("numbers-heading").hidden = !numbers.length;
+    $("numbers-body").replaceChildren(
+      ...numbers.map((n) =>
+        h(
+          "tr",
+          {},
+          h("th", { scope: "row" }, n.name),
+          h("td", { class: "num" }, formatNumber(n.value)),
+          h("td", { class: "num" }, formatNumber(n.previous)),
+          h("td", { class: "num" }, formatChange(n)),
+          h("td", {}, n.unit || "–"),
+          h("td", {}, n.period || "–"),
+        ),
+      ),
+    );
+    const checks = s.readiness || [];
+    $("readiness-heading").hidden = !checks.length;
+    $("readiness-count").hidden = !checks.length;
+    $("readiness-count").textContent = checks.filter((c) => c.ready).length + " of " + checks.length + " checks true before the work started.";
+    $("readiness-list").replaceChildren(
+      ...checks.map((check) => h("li", {}, h("span", {}, check.text), h("span", { class: "meta" }, " · " + READY_SAID[String(check.ready)]))),
+    );
+  }
+
+  // undo: one's own latest delete, merge or take-out of this phase, as on the terminal board
+  function undoRow() {
+    let row = $("undo-row");
+    if (row) return row;
+    row = h(
+      "div",
+      { id: "undo-row", class: "row", hidden: true },
+      button("Undo", "undo", () => {
+        const mine = ownUndoable();
+        const what = mine.length ? mine[mine.length - 1].what : "";
+        send({ name: "undo" }, (answer) => answer.t === "ack" && say("Undone: " + what.toLowerCase() + "."));
+      }, { id: "undo" }),
+    );
+    $("board").before(row);
+    return row;
+  }
+
+  const ownUndoable = () => (session().undoable || []).filter((record) => record.phase === session().phase);
+
+  function updateUndo() {
+    const mine = ownUndoable();
+    const row = undoRow();
+    row.hidden = !mine.length;
+    if (mine.length) $("undo").textContent = "Undo: " + mine[mine.length - 1].what.toLowerCase();
   }
 
   // vote
@@ -664,8 +942,12 @@
       h("p", { id: "roti-summary" }),
       h("h3", {}, "Action items"),
       h("ul", { id: "action-list", class: "items" }),
-      button("Download the notes", "notes", () => socket && socket.send(JSON.stringify({ t: "notes" }))),
+      notesButton(),
     ];
+  }
+
+  function notesButton() {
+    return button("Download the notes", "notes", () => socket && socket.send(JSON.stringify({ t: "notes" })));
   }
 
   function updateClose() {
@@ -800,11 +1082,6 @@
         }),
       ),
     );
-  }
-
-  function withReactions(item, card) {
-    item.append(reactionRow(card.id, card.text));
-    return item;
   }
 
   function commentList(target) {
