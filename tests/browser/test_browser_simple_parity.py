@@ -242,3 +242,25 @@ async def test_the_data_step_shows_the_numbers_and_the_checklist_read_only(
         await _axe(phone, "data at 320 px")
         await _shots(phone, tmp_path, "phone-data")
         await fac.close()
+
+
+async def test_a_card_linked_to_a_known_problem_shows_the_problem_on_the_page(
+    tmp_path: Path,
+) -> None:
+    async with simple_retro(tmp_path, make_session()) as (hub, server), chromium() as browser:
+        fac = await _facilitator(hub)
+        await fac.send(c.GoToPhase(phase="write"))
+        phone = await (await browser.new_context(**PHONE)).new_page()
+        phone.on("pageerror", lambda error: pytest.fail(f"page error: {error}"))
+        await phone.goto(server.participant_url)
+        await _join(phone, "Ann")
+        await phone.get_by_label("New card for “Good”").fill("Legal took two weeks")
+        await phone.get_by_role("button", name="Add card").first.click()
+        await until(functools.partial(_has_card, hub, "Legal took two weeks"), "the card")
+        card = next(x.id for x in hub.session.cards if x.text == "Legal took two weeks")
+        await fac.send(c.NextPhase())
+        await phone.get_by_role("heading", name="Group: every card is revealed").wait_for()
+        await fac.send(c.NameProblem(target=card, problem_name="Legal review is <b>slow</b>"))
+        await phone.get_by_text("⚑ Known problem: Legal review is <b>slow</b>").wait_for()
+        await fac.send(c.UnlinkProblem(target=card))
+        await phone.get_by_text("⚑ Known problem", exact=False).wait_for(state="detached")

@@ -538,7 +538,16 @@
 
   function cardItem(card) {
     const author = card.author === view.you ? "you" : card.author ? nameOf(card.author) : "";
-    return h("li", { class: "card" }, h("p", { class: "text" }, card.text), author ? h("p", { class: "meta" }, "by " + author) : null);
+    return h("li", { class: "card" }, h("p", { class: "text" }, card.text), author ? h("p", { class: "meta" }, "by " + author) : null, problemMark(card.id));
+  }
+
+  // The known problem the facilitator linked a card or topic to, when this seat's view holds
+  // the link (the hub keeps a face-down card's link from everyone else).
+  function problemMark(target) {
+    const s = session();
+    const link = (s.problem_links || []).find(([linked]) => linked === target);
+    const problem = link && (s.problems || []).find((p) => p.id === link[1]);
+    return problem ? h("p", { class: "meta problem" }, "⚑ Known problem: " + problem.name) : null;
   }
 
   // group: every card revealed; grouping by buttons and lists, never by dragging alone
@@ -710,6 +719,7 @@
             "section",
             { class: "topic", "aria-labelledby": "topic-" + topic.id },
             h("h4", { id: "topic-" + topic.id }, topic.title),
+            problemMark(topic.id),
             reactionRow(topic.id, topic.title),
             grouper ? titleForm(topic) : null,
             grouper ? groupForm(topic.id, topic.title) : null,
@@ -883,6 +893,7 @@
           { class: target === s.current_topic ? "target -current" : "target", "aria-current": target === s.current_topic ? "true" : false },
           h("p", { class: "text" }, targetTitle(target)),
           h("p", { class: "meta" }, (total[target] || 0) + ((total[target] || 0) === 1 ? " vote" : " votes") + (target === s.current_topic ? " · being discussed" : "")),
+          problemMark(target),
           reactionRow(target, targetTitle(target)),
           commentList(target),
         ),
