@@ -25,6 +25,7 @@ from retro_tui.domain.model import Role, Session
 from retro_tui.domain.reactions import signed
 from retro_tui.domain.views import BoardView, view_for
 from retro_tui.hub.protocol import ViewEncoder
+from retro_tui.hub.quotas import RoomQuotas
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ class Hub:
         self.listeners: list[Callable[[Session], None]] = []
         self._online: frozenset[str] | None = None  # cached; reset when presence changes
         self.encoder = ViewEncoder()
+        self.quotas = RoomQuotas(session)
 
     # --- presence ------------------------------------------------------------------
     def online(self) -> frozenset[str]:
@@ -198,6 +200,10 @@ class Hub:
         locked and it has no seat to come back to), or None when it can."""
         return rules.LOCKED_OUT if rules.locked_out(self.session, seat_of(identity)) else None
 
+    def has_seat(self, identity: str) -> bool:
+        """Whether a participant browser with this identity has a seat to come back to."""
+        return seat_of(identity) in self._seats()
+
     def leave(self, identity: str) -> None:
         """A browser closed its last tab: its participant connections stop counting as
         present now, not when their processes have finished quitting."""
@@ -233,7 +239,9 @@ class Hub:
             raise Refused("Join the session with a name first.")
         if isinstance(command, React):  # whose reaction: from the connection, never the client
             command = signed(command, conn.identity)
+        self.quotas.admit(self.session, conn.pid, command)
         session = rules.apply(self.session, conn.pid, command, self.clock())
+        self.quotas.count(self.session, session, conn.pid, command)
         await self._commit(session)
 
     async def _commit(self, session: Session) -> None:
