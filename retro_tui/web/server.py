@@ -351,6 +351,9 @@ class RetroWebServer(Server):
             return websocket
         try:
             await websocket.prepare(request)
+            if self._visitor(request) != visitor:  # new links were made during the handshake
+                await _refuse(websocket, INVALID_LINK)
+                return websocket
             await self._run_session(request, websocket, visitor, place)
         finally:
             place()
@@ -493,6 +496,7 @@ class RetroWebServer(Server):
         "cross-site", so the browser would withhold the SameSite=Strict cookies it
         has just stored; for those, a tiny page navigates on instead.
         """
+        token = self._tokens[role]  # the link opened; new links made meanwhile cannot count
         identity = new_identity()
         if visitor is not None and self.seats is not None:
             await self.seats.rekey(visitor.identity, identity)
@@ -502,7 +506,7 @@ class RetroWebServer(Server):
         else:
             response = _see_other_here()
         secure = self.public_url.startswith("https:")
-        grant = make_grant(self._tokens[role], role, identity)
+        grant = make_grant(token, role, identity)
         for name, value in ((GRANT_COOKIE, grant), (IDENTITY_COOKIE, identity)):
             response.set_cookie(
                 name,

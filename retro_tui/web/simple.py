@@ -163,6 +163,9 @@ async def serve_page_socket(server: RetroWebServer, request: web.Request) -> web
         await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"No room for this tab.")
         return websocket
     try:
+        if server.visitor_of(request) != visitor:  # new links were made during the handshake
+            await websocket.close(code=WSCloseCode.POLICY_VIOLATION, message=b"Join again.")
+            return websocket
         await _run_page(server, door, visitor, websocket)
     finally:
         place()
