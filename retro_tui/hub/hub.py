@@ -110,7 +110,7 @@ class Hub:
         self.listeners: list[Callable[[Session], None]] = []
         self._online: frozenset[str] | None = None  # cached; reset when presence changes
         self.encoder = ViewEncoder()
-        self.quotas = RoomQuotas(session)
+        self.quotas = RoomQuotas(session, lambda: self.clock().timestamp())
 
     # --- presence ------------------------------------------------------------------
     def online(self) -> frozenset[str]:

@@ -1,4 +1,5 @@
-"""Per-person quotas on what the room shares: comments and reactions.
+"""Per-person quotas on what the room shares: comments, reactions, and how often one
+person's hand, ready mark or reaction may flicker on everybody's screen.
 
 The session's own caps (`COMMENTS_PER_TOPIC`, `MAX_COMMENTS`, `MAX_REACTIONS`) keep a
 session's size bounded, but one person could reach them alone: a hundred comments on a
@@ -15,27 +16,47 @@ them. What a restart forgets: reactions are recounted exactly (the hub holds the
 browser's secret whose hash marks them), named comments from their authors; only the
 anonymous comments of before a restart are not counted again, and the session caps
 still hold.
+
+Signals (a hand raised or lowered, a ready or done mark, a reaction) store nothing that
+grows, but each one redraws every screen in the room: a script raising and lowering a
+hand at the hub's rate (20 a second, from each of a browser's tabs) kept every tab of a
+50-person retro redrawing 20 to 60 times a second. One person's signals are paced
+(`SIGNALS_PER_SECOND`, after a burst of `SIGNAL_BURST`, counted per person over all
+their tabs). The facilitator is bound by none of these quotas, only by the session's
+caps: the facilitator link is the one trusted way in.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Final
 
 from retro_tui.domain import commands as c
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Session
 from retro_tui.domain.reactions import has_reacted, reactions_by
+from retro_tui.pacing import TokenBucket
 
 COMMENTS_PER_PERSON_PER_TOPIC: Final = 10
 COMMENTS_PER_PERSON: Final = 20
 REACTIONS_PER_PERSON: Final = 200
+SIGNALS_PER_SECOND: Final = 3.0
+SIGNAL_BURST: Final = 15.0
+SIGNALS: Final = (c.RaiseHand, c.SetReady, c.MarkDone, c.React)
+TOO_MANY_SIGNALS: Final = (
+    "That was a lot of hands, ready marks and reactions at once; "
+    "everyone's screen redraws for each. Wait a moment, then try again."
+)
 
 
 class RoomQuotas:
     """How many comments and reactions each participant has added, in the hub's memory."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: Callable[[], float]) -> None:
+        """`clock` gives seconds (the hub's own clock, so tests control it)."""
+        self.clock = clock
+        self._signals: dict[str, TokenBucket] = {}
         self._on_topic: Counter[tuple[str, str]] = Counter()
         self._comments: Counter[str] = Counter()
         self._reactions: dict[str, int] = {}
@@ -46,6 +67,16 @@ class RoomQuotas:
 
     def admit(self, session: Session, pid: str, command: c.Command) -> None:
         """Refuse, with the number, a command that would take this person past a quota."""
+        if _chairs(session, pid):
+            return  # the facilitator link is trusted; the session's own caps still hold
+        if isinstance(command, SIGNALS):
+            pace = self._signals.get(pid)
+            if pace is None:
+                pace = self._signals[pid] = TokenBucket(
+                    SIGNALS_PER_SECOND, SIGNAL_BURST, clock=self.clock
+                )
+            if not pace.allow():
+                raise Refused(TOO_MANY_SIGNALS)
         if isinstance(command, c.AddComment):
             if self._on_topic[pid, command.target] >= COMMENTS_PER_PERSON_PER_TOPIC:
                 raise Refused(
@@ -71,3 +102,8 @@ class RoomQuotas:
         elif isinstance(command, c.React) and pid in self._reactions:
             grown = len(after.reactions) - len(before.reactions)
             self._reactions[pid] = max(0, self._reactions[pid] + grown)
+
+
+def _chairs(session: Session, pid: str) -> bool:
+    person = session.participant(pid)
+    return person is not None and person.is_facilitator

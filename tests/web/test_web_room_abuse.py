@@ -9,6 +9,7 @@ participant, whatever the page sends.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from itertools import count
@@ -206,3 +207,55 @@ async def test_a_participant_cannot_lower_another_persons_hand_from_the_page(
     assert refused["reason"] == "Only the facilitator can lower someone else's hand."
     assert (await pages["Mallory"].send("raise_hand", raised=False))["t"] == "ack"
     assert [h.id for h in room.hub.session.hands] == [hand]
+
+
+async def test_a_hand_raised_and_lowered_in_a_loop_redraws_the_room_only_a_few_times(
+    room: Room, server: RetroWebServer, pages: dict[str, Page]
+) -> None:
+    mallory = pages["Mallory"]
+    session = browser()
+    await joined(session, server.participant_url)
+    bystander = await open_page(session, server)
+    await answer(bystander, "view")
+    views = 0
+    replies = []
+    for n in range(40):
+        replies.append(await mallory.send("raise_hand", raised=n % 2 == 0))
+    done = [r for r in replies if r["t"] == "ack"]
+    assert len(done) == quotas.SIGNAL_BURST
+    assert quotas.TOO_MANY_SIGNALS in {r["reason"] for r in replies if r["t"] == "nack"}
+    await room.fac.send(c.RaiseHand())  # the facilitator is never paced; a last change
+    async with asyncio.timeout(10):
+        while True:
+            data = json.loads((await bystander.receive()).data)
+            views += data["t"] == "view"
+            if data["t"] == "view" and data["view"]["session"]["hands"]:
+                break
+    assert views <= quotas.SIGNAL_BURST + 1
+    await bystander.close()
+    await session.close()
+
+
+async def test_signals_are_paced_per_person_not_per_room() -> None:
+    clock = FakeClock()
+    hub = Hub(MemoryStore(), make_session(), clock=clock)
+    fac = LocalClient(hub, "fac", Role.FACILITATOR)
+    await fac.join("Fran")
+    ann = LocalClient(hub, "ann-browser", Role.PARTICIPANT)
+    await ann.join("Ann")
+    ann_tab = LocalClient(hub, "ann-browser", Role.PARTICIPANT)  # her second tab
+    bob = LocalClient(hub, "bob-browser", Role.PARTICIPANT)
+    await bob.join("Bob")
+    for n in range(int(quotas.SIGNAL_BURST)):
+        await (ann if n % 2 else ann_tab).send(c.SetReady(ready=n % 2 == 0))
+    with pytest.raises(Refused, match="Wait a moment"):
+        await ann.send(c.RaiseHand())
+    await bob.send(c.RaiseHand())
+    for _ in range(20):
+        await fac.send(c.SetReady(ready=True))
+    clock.advance(1)
+    for _ in range(int(quotas.SIGNALS_PER_SECOND)):
+        await ann.send(c.RaiseHand())
+    with pytest.raises(Refused, match="Wait a moment"):
+        await ann.send(c.RaiseHand())
+    await hub.close()
