@@ -259,3 +259,19 @@ async def test_signals_are_paced_per_person_not_per_room() -> None:
     with pytest.raises(Refused, match="Wait a moment"):
         await ann.send(c.RaiseHand())
     await hub.close()
+
+
+@pytest.mark.parametrize("name", ["Fran", "fran", "FRAN", "Frаn", "Ann", "ann", "Аnn"])
+async def test_no_page_takes_the_facilitators_or_an_absent_persons_seat_by_typing_a_name(
+    room: Room, server: RetroWebServer, pages: dict[str, Page], name: str
+) -> None:
+    await pages["Ann"].ws.close()  # Ann's tab is closed: her seat is offline
+    people = len(room.hub.session.participants)
+    async with browser() as session:
+        await joined(session, server.participant_url)
+        ws = await open_page(session, server)
+        await ws.send_str(json.dumps({"t": "join", "name": name}))
+        refused = await answer(ws, "join_refused")
+        assert refused["reason"].endswith("."), refused  # a sentence that says what to do
+        await ws.close()
+    assert len(room.hub.session.participants) == people
