@@ -4,7 +4,9 @@ A simple page has no process of its own: the web server opens a `LocalClient` on
 hub for each page (the `PageDoor` port declared in `web/simple.py`). What it forwards
 to the page is the hub's own view line for that seat — the very bytes a terminal tab's
 process receives over the hub socket — so a page can never see more than that seat.
-Commands obey the same per-client rate as on the socket.
+Commands obey the same per-client rate as on the socket. The notes are paced on their
+own: each copy is the whole session rendered (14 ms for 1,000 cards) on the loop the hub
+shares, so a page asking for them in a loop stalled the whole retro.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from retro_tui.hub.server import RATE_BURST, RATE_PER_SECOND
 from retro_tui.pacing import TokenBucket
 
 TOO_FAST = "Too many actions at once: wait a moment, then try again."
+NOTES_BURST = 3.0
+NOTES_PER_SECOND = 0.2
+NOTES_TOO_OFTEN = "The notes were sent a moment ago; ask again in a few seconds."
 
 
 class PageClient(LocalClient):
@@ -27,6 +32,7 @@ class PageClient(LocalClient):
     def __init__(self, hub: Hub, identity: str, role: Role) -> None:
         super().__init__(hub, identity, role)
         self._limiter = TokenBucket(RATE_PER_SECOND, RATE_BURST)
+        self._notes = TokenBucket(NOTES_PER_SECOND, NOTES_BURST)
         self._sent: tuple[str, ...] | None = None
 
     async def join(self, name: str) -> str:
@@ -49,7 +55,10 @@ class PageClient(LocalClient):
                 return line
 
     def notes(self) -> tuple[str, str]:
-        """The notes of what this seat may see, and their file name."""
+        """The notes of what this seat may see, and their file name; Refused when asked
+        for again and again."""
+        if not self._notes.allow():
+            raise Refused(NOTES_TOO_OFTEN)
         session = self.current_view().session
         return default_export_name(session), session_markdown(session)
 

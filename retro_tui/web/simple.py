@@ -69,7 +69,8 @@ class PageClient(Protocol):
         ...
 
     def notes(self) -> tuple[str, str]:
-        """The Markdown notes of what this seat may see: (file name, text)."""
+        """The Markdown notes of what this seat may see: (file name, text). Raises
+        Refused, with a sentence, when asked for too often."""
         ...
 
     async def close(self) -> None: ...
@@ -239,7 +240,10 @@ async def _answer(client: PageClient, text: str) -> dict[str, Any]:
             return {"t": "nack", "id": ident, "reason": refusal.reason}
         return {"t": "ack", "id": ident}
     if kind == "notes":
-        name, notes = client.notes()
+        try:
+            name, notes = client.notes()
+        except Refused as refusal:  # asked for in a loop: each copy costs the shared loop
+            return _refused(refusal.reason)
         return {"t": "notes", "name": name, "text": notes}
     return _refused(f"Unknown message type {str(kind)[:30]!r}.")
 

@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from retro_tui import export, page_client
 from retro_tui.client import LocalClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.errors import Refused
@@ -275,3 +276,31 @@ async def test_no_page_takes_the_facilitators_or_an_absent_persons_seat_by_typin
         assert refused["reason"].endswith("."), refused  # a sentence that says what to do
         await ws.close()
     assert len(room.hub.session.participants) == people
+
+
+async def test_a_page_asking_for_the_notes_in_a_loop_gets_a_few_copies_and_a_reason(
+    room: Room, pages: dict[str, Page], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each copy is the whole session rendered on the loop the hub shares (14 ms at
+    1,000 cards): a notes loop used to stall every screen of the retro."""
+    rendered = 0
+    real = export.session_markdown
+
+    def counting(session: Any) -> str:
+        nonlocal rendered
+        rendered += 1
+        return real(session)
+
+    monkeypatch.setattr(page_client, "session_markdown", counting)
+    ws = pages["Mallory"].ws
+    for _ in range(50):
+        await ws.send_str(json.dumps({"t": "notes"}))
+    kinds: list[tuple[str, str]] = []
+    async with asyncio.timeout(10):
+        while len(kinds) < 50:
+            data = json.loads((await ws.receive()).data)
+            if data["t"] in ("notes", "refused"):
+                kinds.append((data["t"], data.get("reason", "")))
+    assert rendered == kinds.count(("notes", "")) == page_client.NOTES_BURST
+    assert set(kinds) == {("notes", ""), ("refused", page_client.NOTES_TOO_OFTEN)}
+    assert (await pages["Ann"].send("raise_hand"))["t"] == "ack"  # the room goes on
