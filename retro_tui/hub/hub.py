@@ -188,7 +188,10 @@ class Hub:
     async def rekey(self, old_identity: str, new_identity: str) -> bool:
         """Move the seat of one browser identity to another (a join link was used again,
         and the browser proved it held the old identity); the old one's tabs lose it.
-        Tell whether there was a seat to move."""
+        Tell whether there was a seat to move; Refused when it moves again and again."""
+        pid = self._seats().get(seat_of(old_identity))
+        if pid is not None:
+            self.quotas.move_seat(pid)
         moved = rules.move_seat(self.session, seat_of(old_identity), seat_of(new_identity))
         if moved is self.session:
             return False

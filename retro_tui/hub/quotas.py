@@ -22,8 +22,14 @@ grows, but each one redraws every screen in the room: a script raising and lower
 hand at the hub's rate (20 a second, from each of a browser's tabs) kept every tab of a
 50-person retro redrawing 20 to 60 times a second. One person's signals are paced
 (`SIGNALS_PER_SECOND`, after a burst of `SIGNAL_BURST`, counted per person over all
-their tabs). The facilitator is bound by none of these quotas, only by the session's
-caps: the facilitator link is the one trusted way in.
+their tabs).
+
+A seat moved to a fresh browser identity (the join link opened again) is paced too:
+each move is a save of the whole session, and a script re-opening the link in a loop
+kept the disk busy for everyone.
+
+The facilitator is bound by none of these quotas, only by the session's caps: the
+facilitator link is the one trusted way in.
 """
 
 from __future__ import annotations
@@ -44,6 +50,12 @@ REACTIONS_PER_PERSON: Final = 200
 SIGNALS_PER_SECOND: Final = 3.0
 SIGNAL_BURST: Final = 15.0
 SIGNALS: Final = (c.RaiseHand, c.SetReady, c.MarkDone, c.React)
+SEAT_MOVES_PER_SECOND: Final = 0.1
+SEAT_MOVE_BURST: Final = 5.0
+TOO_MANY_SEAT_MOVES: Final = (
+    "This browser opened the join link many times in a row. It is still in its seat: "
+    "reload the page instead, or wait a minute."
+)
 TOO_MANY_SIGNALS: Final = (
     "That was a lot of hands, ready marks and reactions at once; "
     "everyone's screen redraws for each. Wait a moment, then try again."
@@ -57,6 +69,7 @@ class RoomQuotas:
         """`clock` gives seconds (the hub's own clock, so tests control it)."""
         self.clock = clock
         self._signals: dict[str, TokenBucket] = {}
+        self._seat_moves: dict[str, TokenBucket] = {}
         self._on_topic: Counter[tuple[str, str]] = Counter()
         self._comments: Counter[str] = Counter()
         self._reactions: dict[str, int] = {}
@@ -93,6 +106,15 @@ class RoomQuotas:
                     f"You can give at most {REACTIONS_PER_PERSON} reactions; "
                     "take one back to give another."
                 )
+
+    def move_seat(self, pid: str) -> None:
+        """Refuse a seat's move to a fresh browser identity when it moves again and again."""
+        pace = self._seat_moves.get(pid)
+        if pace is None:
+            pace = TokenBucket(SEAT_MOVES_PER_SECOND, SEAT_MOVE_BURST, clock=self.clock)
+            self._seat_moves[pid] = pace
+        if not pace.allow():
+            raise Refused(TOO_MANY_SEAT_MOVES)
 
     def count(self, before: Session, after: Session, pid: str, command: c.Command) -> None:
         """Count what an applied command added (or, for a reaction, took back)."""

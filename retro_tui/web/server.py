@@ -29,6 +29,7 @@ import textual_serve
 from aiohttp import WSCloseCode, web
 from textual_serve.server import Server
 
+from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
 from retro_tui.tab_env import IDENTITY_ENV, NICENESS_ENV, ROLE_ENV
 from retro_tui.web import simple
@@ -120,7 +121,8 @@ class SeatKeeper(Protocol):
     """What the web server asks of the session's hub about seats."""
 
     async def rekey(self, old_identity: str, new_identity: str) -> bool:
-        """Move the seat of one browser identity to another; tell whether there was one."""
+        """Move the seat of one browser identity to another; tell whether there was one.
+        Raises Refused (the browser keeps its cookies) when a seat moves again and again."""
         ...
 
     def leave(self, identity: str) -> None:
@@ -499,7 +501,10 @@ class RetroWebServer(Server):
         token = self._tokens[role]  # the link opened; new links made meanwhile cannot count
         identity = new_identity()
         if visitor is not None and self.seats is not None:
-            await self.seats.rekey(visitor.identity, identity)
+            try:
+                await self.seats.rekey(visitor.identity, identity)
+            except Refused as refusal:  # the link opened in a loop; its cookies still hold
+                return self._notice(refusal.reason, status=429)
             await self._close_tabs_of(visitor.identity)
         if request.headers.get("Sec-Fetch-Site") == "cross-site":
             response = self._notice_page("joining", status=200)

@@ -20,6 +20,7 @@ from aiohttp import web
 
 from retro_tui.client import LocalClient
 from retro_tui.domain.model import Role
+from retro_tui.hub import quotas
 from retro_tui.hub.hub import Hub
 from retro_tui.page_client import HubPages
 from retro_tui.web import server as web_server
@@ -27,7 +28,7 @@ from retro_tui.web.tokens import make_grant, new_token
 from tests.support import serving
 from tests.support.clock import FakeClock
 from tests.support.hub import MemoryStore, make_session
-from tests.web.test_web_simple import browser, joined, open_page, wait_until
+from tests.web.test_web_simple import answer, browser, joined, open_page, wait_until
 
 
 class HeldSeats:
@@ -123,3 +124,31 @@ async def test_a_tab_whose_handshake_was_under_way_when_new_links_were_made_is_c
                     pass
             await wait_until(lambda: server.participants_connected == 0)
             assert len(hub.connections) == 1  # the facilitator's board alone
+
+
+async def test_a_join_link_opened_in_a_loop_moves_the_seat_a_few_times_then_is_slowed(
+    hub: Hub,
+) -> None:
+    """Each seat move is a save of the whole session: a loop kept the disk busy."""
+    async with (
+        serving(seats=hub, pages=HubPages(hub), default_page="simple") as server,
+        browser() as session,
+    ):
+        await joined(session, server.participant_url)
+        ws = await open_page(session, server)
+        await ws.send_str(json.dumps({"t": "join", "name": "Ann"}))
+        you = (await answer(ws, "joined"))["you"]
+        await ws.close()
+        revision = hub.session.revision
+        statuses = []
+        for _ in range(30):
+            async with session.get(server.participant_url, allow_redirects=False) as reply:
+                statuses.append(reply.status)
+                if reply.status == 429:
+                    assert "still in its seat" in await reply.text()
+        assert statuses.count(303) == quotas.SEAT_MOVE_BURST
+        assert statuses.count(429) == 30 - quotas.SEAT_MOVE_BURST
+        assert hub.session.revision - revision == quotas.SEAT_MOVE_BURST
+        again = await open_page(session, server)  # its cookies still hold its seat
+        assert (await answer(again, "view"))["view"]["you"] == you
+        await again.close()
