@@ -8,7 +8,9 @@ After the first line it sends patches: only the members of the view that changed
 the page's last line, whole (`ViewPieces.patch`). At 300 people a view line is ~58 KB
 and most of it (everyone's seat) does not change when a card is added; writing it 300
 times was a quarter of the host's time per card, and decoding it the pages' main cost.
-Commands obey the same per-client rate as on the socket.
+Commands obey the same per-client rate as on the socket. The notes are paced on their
+own: each copy is the whole session rendered (14 ms for 1,000 cards) on the loop the hub
+shares, so a page asking for them in a loop stalled the whole retro.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from retro_tui.hub.server import RATE_BURST, RATE_PER_SECOND
 from retro_tui.pacing import TokenBucket
 
 TOO_FAST = "Too many actions at once: wait a moment, then try again."
+NOTES_BURST = 3.0
+NOTES_PER_SECOND = 0.2
+NOTES_TOO_OFTEN = "The notes were sent a moment ago; ask again in a few seconds."
 
 
 class PageClient(LocalClient):
@@ -32,6 +37,7 @@ class PageClient(LocalClient):
     def __init__(self, hub: Hub, identity: str, role: Role) -> None:
         super().__init__(hub, identity, role)
         self._limiter = TokenBucket(RATE_PER_SECOND, RATE_BURST)
+        self._notes = TokenBucket(NOTES_PER_SECOND, NOTES_BURST)
         self._sent: ViewPieces | None = None
 
     async def join(self, name: str) -> str:
@@ -56,7 +62,10 @@ class PageClient(LocalClient):
                 return pieces.line() if before is None else pieces.patch(before)
 
     def notes(self) -> tuple[str, str]:
-        """The notes of what this seat may see, and their file name."""
+        """The notes of what this seat may see, and their file name; Refused when asked
+        for again and again."""
+        if not self._notes.allow():
+            raise Refused(NOTES_TOO_OFTEN)
         session = self.current_view().session
         return default_export_name(session), session_markdown(session)
 

@@ -294,8 +294,9 @@ async def test_a_frozen_reader_neither_slows_the_others_nor_grows_the_hub(
 
         async def lane(mine: list[str], start: int, stop: int) -> None:
             for n in range(start, stop):
-                for name in mine:  # "done writing", on and off: every screen shows it
-                    assert await editors[name].send(c.MarkDone(done=n % 2 == 0)) is None
+                for name in mine:  # a name, changed and changed back: every screen shows it
+                    new_name = f"{name}+" if n % 2 == 0 else name
+                    assert await editors[name].send(c.Rename(new_name=new_name)) is None
 
         async def changes(start: int, stop: int) -> None:
             async with asyncio.timeout(120):
@@ -309,11 +310,11 @@ async def test_a_frozen_reader_neither_slows_the_others_nor_grows_the_hub(
         assert after - before < 25 * 1024 * 1024, f"the hub grew by {grown} MB"
 
         def sees_the_newest_board(editor: RawClient) -> Callable[[], bool]:
-            return lambda: b'"done_writing":true' not in editor.last_view
+            return lambda: b'+"' not in editor.last_view
 
         for editor in editors.values():  # everyone else sees the newest board
             await wait_until(sees_the_newest_board(editor))
-        assert not any(p.done_writing for p in on_disk(host).participants)
+        assert not any(p.name.endswith("+") for p in on_disk(host).participants)
         for editor in editors.values():
             await editor.close()
         frozen.close()

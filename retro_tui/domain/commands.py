@@ -74,6 +74,15 @@ class RemoveParticipant(Command):
     participant: str = ""
 
 
+@command("remove_participants")
+@dataclass(frozen=True)
+class RemoveParticipants(Command):
+    """Take several participants off the board in one change (ids separated by commas):
+    after a script registered names by the hundred, one change instead of one per name."""
+
+    participants: str = ""
+
+
 @command("lock_joining")
 @dataclass(frozen=True)
 class LockJoining(Command):

@@ -39,6 +39,20 @@ def reaction_key(reactor: str, target: str, kind: ReactionKind) -> str:
     return hashlib.sha256(f"{reactor}\0{target}\0{kind.value}".encode()).hexdigest()
 
 
+def reactions_by(session: Session, reactor: str) -> int:
+    """How many reactions one reactor has on the board (its keys match; nobody else's do)."""
+    return sum(1 for r in session.reactions if r.key == reaction_key(reactor, r.target, r.kind))
+
+
+def has_reacted(session: Session, reactor: str, target: str, kind: str) -> bool:
+    """Whether pressing this reaction again would take one back."""
+    try:
+        key = reaction_key(reactor, target, ReactionKind(kind))
+    except ValueError:
+        return False
+    return any(r.key == key for r in session.reactions)
+
+
 @_handles(c.React)
 def _react(session: Session, actor: Participant, cmd: c.React, now: datetime) -> Session:
     if not session.cards_revealed:

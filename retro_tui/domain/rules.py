@@ -461,6 +461,18 @@ def _remove_participant(
     )
 
 
+@_handles(c.RemoveParticipants)
+def _remove_participants(
+    session: Session, actor: Participant, cmd: c.RemoveParticipants, now: datetime
+) -> Session:
+    _facilitator_only(actor, "remove someone from the board")
+    for pid in dict.fromkeys(filter(None, cmd.participants.split(","))):
+        if session.participant(pid) is not None:  # already gone: nothing to do
+            one = c.RemoveParticipant(participant=pid)
+            session = _remove_participant(session, actor, one, now)
+    return session
+
+
 def _other_person_or_refuse(
     session: Session, actor: Participant, pid: object, what: str
 ) -> Participant:

@@ -25,6 +25,7 @@ from retro_tui.domain.model import Role, Session
 from retro_tui.domain.reactions import signed
 from retro_tui.domain.views import BoardView, view_for
 from retro_tui.hub.protocol import ViewEncoder, ViewPieces
+from retro_tui.hub.quotas import RoomQuotas
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ class Hub:
         self.listeners: list[Callable[[Session], None]] = []
         self._online: frozenset[str] | None = None  # cached; reset when presence changes
         self.encoder = ViewEncoder()
+        self.quotas = RoomQuotas(session, lambda: self.clock().timestamp())
 
     # --- presence ------------------------------------------------------------------
     def online(self) -> frozenset[str]:
@@ -190,7 +192,10 @@ class Hub:
     async def rekey(self, old_identity: str, new_identity: str) -> bool:
         """Move the seat of one browser identity to another (a join link was used again,
         and the browser proved it held the old identity); the old one's tabs lose it.
-        Tell whether there was a seat to move."""
+        Tell whether there was a seat to move; Refused when it moves again and again."""
+        pid = self._seats().get(seat_of(old_identity))
+        if pid is not None:
+            self.quotas.move_seat(pid)
         moved = rules.move_seat(self.session, seat_of(old_identity), seat_of(new_identity))
         if moved is self.session:
             return False
@@ -201,6 +206,10 @@ class Hub:
         """Why a participant browser with this identity cannot take part now (joining is
         locked and it has no seat to come back to), or None when it can."""
         return rules.LOCKED_OUT if rules.locked_out(self.session, seat_of(identity)) else None
+
+    def has_seat(self, identity: str) -> bool:
+        """Whether a participant browser with this identity has a seat to come back to."""
+        return seat_of(identity) in self._seats()
 
     def leave(self, identity: str) -> None:
         """A browser closed its last tab: its participant connections stop counting as
@@ -237,7 +246,9 @@ class Hub:
             raise Refused("Join the session with a name first.")
         if isinstance(command, React):  # whose reaction: from the connection, never the client
             command = signed(command, conn.identity)
+        self.quotas.admit(self.session, conn.pid, command)
         session = rules.apply(self.session, conn.pid, command, self.clock())
+        self.quotas.count(self.session, session, conn.pid, command)
         await self._commit(session)
 
     async def _commit(self, session: Session) -> None:

@@ -170,9 +170,13 @@ class RetroAppService(AppService):
         self._task = None
 
 
-async def _end_session(service: RetroAppService, websocket: web.WebSocketResponse) -> None:
+async def _end_session(
+    service: RetroAppService,
+    websocket: web.WebSocketResponse,
+    message: bytes = b"The retro server stopped.",
+) -> None:
     """Close the page's socket (1001, going away) and end its app, both at once."""
-    closing = websocket.close(code=WSCloseCode.GOING_AWAY, message=b"The retro server stopped.")
+    closing = websocket.close(code=WSCloseCode.GOING_AWAY, message=message)
     await asyncio.gather(closing, service.stop(), return_exceptions=True)
 
 

@@ -29,6 +29,7 @@ import textual_serve
 from aiohttp import WSCloseCode, web
 from textual_serve.server import Server
 
+from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
 from retro_tui.tab_env import IDENTITY_ENV, NICENESS_ENV, ROLE_ENV
 from retro_tui.web import simple
@@ -49,6 +50,7 @@ from retro_tui.web.links import (
     _url_for,
     join_url,
 )
+from retro_tui.web.make_room import EVICTED, JoinQueue
 from retro_tui.web.relay import MAX_COLUMNS, MAX_ROWS, BrowserRelay, clamp
 from retro_tui.web.responses import (
     _NOTICE_POLICY,
@@ -119,7 +121,8 @@ class SeatKeeper(Protocol):
     """What the web server asks of the session's hub about seats."""
 
     async def rekey(self, old_identity: str, new_identity: str) -> bool:
-        """Move the seat of one browser identity to another; tell whether there was one."""
+        """Move the seat of one browser identity to another; tell whether there was one.
+        Raises Refused (the browser keeps its cookies) when a seat moves again and again."""
         ...
 
     def leave(self, identity: str) -> None:
@@ -128,6 +131,10 @@ class SeatKeeper(Protocol):
 
     def admits(self, identity: str) -> str | None:
         """Why a participant browser cannot take part now (joining locked, no seat)."""
+        ...
+
+    def has_seat(self, identity: str) -> bool:
+        """Whether this browser identity has a seat (else its tabs are on the join screen)."""
         ...
 
 
@@ -201,6 +208,8 @@ class RetroWebServer(Server):
         """The links before the last change: their cookies open nothing, but a browser
         that proves one with a new link keeps its seat instead of losing it."""
         self._tabs: dict[Role, Counter[str]] = {role: Counter() for role in Role}
+        self.join_queue = JoinQueue()  # who gives way when the room is full (make_room.py)
+        self._evictions: set[asyncio.Task[None]] = set()
         self._sessions: dict[RetroAppService, web.WebSocketResponse] = {}
         self._priorities = Rebalancer()  # the tabs' share of the CPU as the room grows
         self._owners: dict[RetroAppService, str] = {}  # the browser identity of each tab
@@ -344,6 +353,9 @@ class RetroWebServer(Server):
             return websocket
         try:
             await websocket.prepare(request)
+            if self._visitor(request) != visitor:  # new links were made during the handshake
+                await _refuse(websocket, INVALID_LINK)
+                return websocket
             await self._run_session(request, websocket, visitor, place)
         finally:
             place()
@@ -352,6 +364,8 @@ class RetroWebServer(Server):
     def hold_place(self, visitor: Visitor, address: str) -> Callable[[], None] | str:
         """Count one more tab of `visitor` against the caps (terminal or simple page), and
         return what frees its place (safe to call twice); or say why there is no room."""
+        if self._room_is_full_for(visitor):
+            self._make_room_for(visitor)
         refusal = self._over_a_cap(visitor, address)
         if refusal:
             return refusal
@@ -370,13 +384,40 @@ class RetroWebServer(Server):
             tabs[visitor.identity] -= 1
             if tabs[visitor.identity] <= 0:
                 del tabs[visitor.identity]
-                if self.seats is not None and visitor.role == Role.PARTICIPANT:
-                    self.seats.leave(visitor.identity)
+                seats = self.seats  # a join screen (no seat) has no presence to end
+                if seats and visitor.role == Role.PARTICIPANT and seats.has_seat(visitor.identity):
+                    seats.leave(visitor.identity)
             self._per_address[address] -= 1
             if self._per_address[address] <= 0:
                 del self._per_address[address]
+            forget()
 
+        forget = (
+            self.join_queue.holds(visitor.identity, release)
+            if visitor.role is Role.PARTICIPANT
+            else _nothing
+        )
         return release
+
+    def _room_is_full_for(self, visitor: Visitor) -> bool:
+        tabs = self._tabs[Role.PARTICIPANT]
+        return (
+            visitor.role is Role.PARTICIPANT
+            and not tabs[visitor.identity]
+            and len(tabs) >= self.max_participants
+        )
+
+    def _make_room_for(self, visitor: Visitor) -> None:
+        """Free the place of a browser still on the join screen, if one should give way
+        (make_room.py says which); its tabs are told why and closed."""
+        if self.seats is None:
+            return
+        seated = self.seats.has_seat(visitor.identity)
+        gone = self.join_queue.give_way(self.seats.has_seat, for_a_seat=seated)
+        if gone is not None:
+            task = asyncio.ensure_future(self._close_tabs_of(gone, EVICTED))
+            self._evictions.add(task)
+            task.add_done_callback(self._evictions.discard)
 
     def _over_a_cap(self, visitor: Visitor, address: str) -> str:
         """Say why one more websocket would pass a cap, or return ''."""
@@ -457,16 +498,20 @@ class RetroWebServer(Server):
         "cross-site", so the browser would withhold the SameSite=Strict cookies it
         has just stored; for those, a tiny page navigates on instead.
         """
+        token = self._tokens[role]  # the link opened; new links made meanwhile cannot count
         identity = new_identity()
         if visitor is not None and self.seats is not None:
-            await self.seats.rekey(visitor.identity, identity)
+            try:
+                await self.seats.rekey(visitor.identity, identity)
+            except Refused as refusal:  # the link opened in a loop; its cookies still hold
+                return self._notice(refusal.reason, status=429)
             await self._close_tabs_of(visitor.identity)
         if request.headers.get("Sec-Fetch-Site") == "cross-site":
             response = self._notice_page("joining", status=200)
         else:
             response = _see_other_here()
         secure = self.public_url.startswith("https:")
-        grant = make_grant(self._tokens[role], role, identity)
+        grant = make_grant(token, role, identity)
         for name, value in ((GRANT_COOKIE, grant), (IDENTITY_COOKIE, identity)):
             response.set_cookie(
                 name,
@@ -479,16 +524,17 @@ class RetroWebServer(Server):
             )
         return response
 
-    async def _close_tabs_of(self, identity: str) -> None:
-        """End every open tab of one browser identity."""
+    async def _close_tabs_of(self, identity: str, why: bytes = b"Join again.") -> None:
+        """End every open tab of one browser identity, saying `why`."""
         tabs = [(s, ws) for s, ws in self._sessions.items() if self._owners.get(s) == identity]
-        await asyncio.gather(*(_end_session(s, ws) for s, ws in tabs), return_exceptions=True)
-        await self._close_pages(lambda owner: owner == identity)
+        ending = (_end_session(s, ws, why) for s, ws in tabs)
+        await asyncio.gather(*ending, return_exceptions=True)
+        await self._close_pages(lambda owner: owner == identity, why)
 
-    async def _close_pages(self, which: Callable[[str], bool]) -> None:
+    async def _close_pages(self, which: Callable[[str], bool], why: bytes = b"Join again.") -> None:
         """Close the simple pages of the browser identities `which` picks."""
         pages = [ws for ws, owner in self._simple_pages.items() if which(owner)]
-        closing = (ws.close(code=WSCloseCode.GOING_AWAY, message=b"Join again.") for ws in pages)
+        closing = (ws.close(code=WSCloseCode.GOING_AWAY, message=why) for ws in pages)
         await asyncio.gather(*closing, return_exceptions=True)
 
     # --- what the simple page (web/simple.py) shares with the terminal page -----------
@@ -582,3 +628,7 @@ async def _refuse(websocket: web.WebSocketResponse, reason: str) -> None:
     with contextlib.suppress(ConnectionError):
         await websocket.send_bytes((CLEAR_SCREEN + reason).encode())
         await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"No room for this tab.")
+
+
+def _nothing() -> None:
+    """What a facilitator tab's place forgets in the join queue (it was never in it)."""

@@ -70,7 +70,8 @@ class PageClient(Protocol):
         ...
 
     def notes(self) -> tuple[str, str]:
-        """The Markdown notes of what this seat may see: (file name, text)."""
+        """The Markdown notes of what this seat may see: (file name, text). Raises
+        Refused, with a sentence, when asked for too often."""
         ...
 
     async def close(self) -> None: ...
@@ -164,6 +165,9 @@ async def serve_page_socket(server: RetroWebServer, request: web.Request) -> web
         await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"No room for this tab.")
         return websocket
     try:
+        if server.visitor_of(request) != visitor:  # new links were made during the handshake
+            await websocket.close(code=WSCloseCode.POLICY_VIOLATION, message=b"Join again.")
+            return websocket
         await _run_page(server, door, visitor, websocket)
     finally:
         place()
@@ -237,7 +241,10 @@ async def _answer(client: PageClient, text: str) -> dict[str, Any]:
             return {"t": "nack", "id": ident, "reason": refusal.reason}
         return {"t": "ack", "id": ident}
     if kind == "notes":
-        name, notes = client.notes()
+        try:
+            name, notes = client.notes()
+        except Refused as refusal:  # asked for in a loop: each copy costs the shared loop
+            return _refused(refusal.reason)
         return {"t": "notes", "name": name, "text": notes}
     return _refused(f"Unknown message type {str(kind)[:30]!r}.")
 

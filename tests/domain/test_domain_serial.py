@@ -287,6 +287,7 @@ SAMPLES: list[c.Command] = [
     c.MarkDone(done=False),
     c.ReleaseSeat(participant="p2"),
     c.RemoveParticipant(participant="p2"),
+    c.RemoveParticipants(participants="p2,p3"),
     c.LockJoining(locked=False),
     c.NextPhase(),
     c.PreviousPhase(),

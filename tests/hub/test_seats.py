@@ -211,10 +211,26 @@ async def test_participants_cannot_release_remove_or_lock(room: Room) -> None:
     for command in (
         c.ReleaseSeat(participant=bob.you or ""),
         c.RemoveParticipant(participant=bob.you or ""),
+        c.RemoveParticipants(participants=bob.you or ""),
         c.LockJoining(locked=True),
     ):
         with pytest.raises(Refused, match="Only the facilitator"):
             await ann.send(command)
+
+
+async def test_many_seats_go_in_one_change_and_the_facilitators_seat_never(room: Room) -> None:
+    people = []
+    for name in ("Ann", "Bob", "Cid"):
+        person = await room.browser(f"{name}-browser")
+        await person.join(name)
+        people.append(person.you or "")
+    chair = room.fac.you or ""
+    with pytest.raises(Refused, match="facilitator link"):
+        await room.fac.send(c.RemoveParticipants(participants=f"{people[0]},{chair}"))
+    revision = room.hub.session.revision
+    await room.fac.send(c.RemoveParticipants(participants=f"{people[0]},{people[1]},gone,"))
+    assert room.hub.session.revision == revision + 1
+    assert [p.name for p in room.hub.session.participants] == ["Fran", "Cid"]
 
 
 async def test_locked_joining_refuses_new_seats_but_lets_seats_come_back(room: Room) -> None:

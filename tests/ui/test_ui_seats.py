@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from retro_tui.client import LocalClient
 from retro_tui.domain import commands as c
+from retro_tui.domain.errors import Refused
 from retro_tui.domain.model import Role
 from retro_tui.hosting import HostOptions
 from retro_tui.hub.hub import Hub
@@ -92,6 +95,32 @@ async def test_the_people_dialog_releases_removes_and_locks(quiet_env: Path) -> 
         await wait_until(pilot, lambda: "Joining is locked" in screen_text(app), "the lock shown")
 
 
+async def test_two_hundred_ghost_seats_go_with_one_question_and_the_people_here_stay(
+    quiet_env: Path,
+) -> None:
+    launcher = make_launcher(quiet_env)
+    session = launcher.create_session(format_key="went-well", title="Ghosts")
+    app = make_app(launcher=launcher, session_id=session.id)
+    async with app.run_test(size=(140, 40)) as pilot:
+        _, hub = await open_board(pilot)
+        hub.max_online = 100  # `--max-participants 100`: room for 200 seats
+        ann = await join_participant(hub, "Ann")
+        for n in range(199):
+            ghost = await join_participant(hub, f"ghost{n}")
+            await ghost.close()
+        with pytest.raises(Refused, match="no more seats"):
+            await join_participant(hub, "Bea")
+        await pilot.press("W")
+        await wait_until(pilot, lambda: isinstance(app.screen, PeopleDialog), "the dialog")
+        await pilot.press("o")
+        await wait_until(pilot, lambda: "Remove the 199 people" in screen_text(app), "the question")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(hub.session.participants) == 2, "the ghosts gone")
+        assert ann.you in {p.id for p in hub.session.participants}
+        await join_participant(hub, "Bea")
+        await wait_until(pilot, lambda: "Ann  online" in screen_text(app), "Ann still listed")
+
+
 async def test_someone_taken_off_the_board_is_back_at_the_join_screen() -> None:
     hub = Hub(MemoryStore(), make_session(), clock=FakeClock())
     fac = LocalClient(hub, "terminal", Role.FACILITATOR)
@@ -108,5 +137,3 @@ async def test_someone_taken_off_the_board_is_back_at_the_join_screen() -> None:
             lambda: any("took you off the board" in n.message for n in app._notifications),
             "the reason",
         )
-
-

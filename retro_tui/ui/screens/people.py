@@ -44,6 +44,7 @@ class PeopleDialog(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "release", "Release seat", id="people-release"),
         Binding("x,delete", "remove", "Remove", id="people-remove"),
+        Binding("o", "remove_offline", "Remove all offline", id="people-remove-offline"),
         Binding("l", "lock", "Lock joining", id="people-lock"),
         Binding("escape,W", "close", "Close", id="people-close"),
     ]
@@ -65,7 +66,7 @@ class PeopleDialog(ModalScreen[None]):
             yield OptionList(id="people-list")
             yield Static(
                 "r releases a seat (someone switched browsers) · x removes from the board · "
-                "l locks or unlocks joining · esc closes",
+                "o removes everyone offline · l locks or unlocks joining · esc closes",
                 classes="dialog-hint",
             )
 
@@ -140,6 +141,26 @@ class PeopleDialog(ModalScreen[None]):
             return
         if await self.send(c.RemoveParticipant(participant=person.id)):
             self.notify(f"{person.name} is off the board.")
+
+    @work(exclusive=True, group="people")
+    async def action_remove_offline(self) -> None:
+        """Clear seats nobody sits in: after a script registered names by the hundred,
+        one question instead of one per name (locking joining first keeps it out)."""
+        offline = [person for person, online in self._people() if not online]
+        if not offline:
+            self.notify("Everyone with a seat is online.")
+            return
+        question = (
+            f"Remove the {len(offline)} people who are offline from the board? "
+            "Their votes go; their cards stay."
+        )
+        if not await self.app.push_screen_wait(ConfirmDialog(question, yes="Remove")):
+            return
+        view = self.current()
+        here = view.online if view is not None else frozenset()
+        gone = [p.id for p in offline if p.id not in here]  # not who came back meanwhile
+        if await self.send(c.RemoveParticipants(participants=",".join(gone))):
+            self.notify(f"{len(gone)} offline people are off the board.")
 
     @work(exclusive=True, group="people")
     async def action_lock(self) -> None:
