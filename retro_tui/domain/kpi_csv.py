@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from retro_tui.domain import text as t
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.measures import (
-    NUMBER_NAME_MAX,
     NUMBERS_MAX,
     PERIOD_MAX,
     UNIT_MAX,
+    clean_number_name,
     number_key,
     parse_number,
 )
@@ -135,7 +135,7 @@ def _cell(record: list[str], columns: dict[str, int], name: str) -> str:
 
 
 def _row(record: list[str], columns: dict[str, int], line: int) -> KpiRow:
-    name = t.clean_text(_cell(record, columns, "name"), "The name", NUMBER_NAME_MAX)
+    name = clean_number_name(_cell(record, columns, "name"), "The name")
     value = parse_number(_cell(record, columns, "value"), "The value")
     unit = t.clean_text(_cell(record, columns, "unit"), "The unit", UNIT_MAX, allow_empty=True)
     period = t.clean_text(

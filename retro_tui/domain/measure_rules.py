@@ -14,13 +14,13 @@ from retro_tui.domain import commands as c
 from retro_tui.domain import text as t
 from retro_tui.domain.errors import NotAllowed, Refused
 from retro_tui.domain.measures import (
-    NUMBER_NAME_MAX,
     NUMBERS_MAX,
     PERIOD_MAX,
     UNIT_MAX,
     Measurement,
     TeamNumber,
     check_number,
+    clean_number_name,
     find_number,
     measure_fields,
     number_key,
@@ -87,7 +87,7 @@ def _data_phase(session: Session, actor: Participant) -> None:
 def clean_number_row(name: object, unit: object, period: object) -> tuple[str, str, str]:
     """A number's name, unit and period checked like any typed text."""
     return (
-        t.clean_text(name, "A number's name", NUMBER_NAME_MAX),
+        clean_number_name(name, "A number's name"),
         t.clean_text(unit, "A unit", UNIT_MAX, allow_empty=True),
         t.clean_text(period, "A period", PERIOD_MAX, allow_empty=True),
     )
@@ -139,7 +139,7 @@ def _rename_number(
     old = find_number(session.numbers, cmd.number)
     if old is None:
         raise Refused("That number is not in the table.")
-    name = t.clean_text(cmd.to, "A number's new name", NUMBER_NAME_MAX)
+    name = clean_number_name(cmd.to, "A number's new name")
     clash = find_number(session.numbers, name)
     if clash is not None and clash is not old:
         raise Refused(

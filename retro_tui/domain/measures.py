@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from retro_tui.domain import text as t
 from retro_tui.domain.errors import Refused
 from retro_tui.domain.formats import RetroFormat
 
@@ -149,8 +150,16 @@ def format_change(change: float | None) -> str:
 
 
 def number_key(name: str) -> str:
-    """Numbers are matched by name without regard to case or spacing."""
-    return " ".join(name.casefold().split())
+    """Numbers are matched by name without regard to case, spacing or invisible characters."""
+    return " ".join(t.without_invisible(name).casefold().split())
+
+
+def clean_number_name(value: object, what: str) -> str:
+    """A number's name checked like typed text, without invisible characters: two names
+    that look the same must be one number, or the table would hold twins."""
+    if isinstance(value, str) and len(value) <= NUMBER_NAME_MAX * 4:
+        value = t.without_invisible(value)
+    return t.clean_text(value, what, NUMBER_NAME_MAX)
 
 
 def find_number(numbers: Iterable[TeamNumber], name: str) -> TeamNumber | None:
@@ -271,7 +280,5 @@ def carried_numbers(fmt: RetroFormat, previous: tuple[TeamNumber, ...]) -> Openi
     retro's value and period are still to come), the format's readiness checklist, and
     the Data step on when either exists or the format asks for it."""
     checks = tuple(ReadinessCheck(text) for text in fmt.readiness)
-    numbers = tuple(
-        TeamNumber(name=n.name, unit=n.unit, previous=n.value) for n in previous
-    )
+    numbers = tuple(TeamNumber(name=n.name, unit=n.unit, previous=n.value) for n in previous)
     return Opening(numbers, checks, bool(fmt.data_step or checks or numbers))

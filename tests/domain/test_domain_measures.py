@@ -307,3 +307,15 @@ def test_a_number_is_renamed_with_its_values_and_the_actions_that_measure_it() -
     assert r.refused(r.people[0], c.RenameNumber(number="Open rate", to="y")).reason.startswith(
         "Only the facilitator"
     )
+
+
+def test_a_number_name_with_invisible_characters_is_the_number_it_looks_like() -> None:
+    r = make_retro(1, Phase.REVIEW)
+    r.do(r.fac, c.GoToPhase(phase="data"))
+    r.do(r.fac, c.SetNumber(number="Open rate", value=22))
+    r.do(r.fac, c.SetNumber(number="Open\u200b rate\u2060", value=24))  # looks the same
+    assert [(n.name, n.value) for n in r.session.numbers] == [("Open rate", 24.0)]
+    r.do(r.fac, c.SetNumber(number="Lea\u200bds", value=120))
+    assert r.session.numbers[1].name == "Leads"
+    clash = r.refused(r.fac, c.RenameNumber(number="Leads", to="open\u200c rate"))
+    assert "already a number called 'Open rate'" in clash.reason
