@@ -4,6 +4,8 @@ L names a new problem. A participant's board shows none of it."""
 
 from __future__ import annotations
 
+import threading
+from asyncio import CancelledError
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from retro_tui.advisor import Advice
 from retro_tui.domain import commands as c
 from retro_tui.domain import rules
 from retro_tui.domain.model import Role, Session
@@ -269,3 +272,34 @@ def test_on_a_short_terminal_the_hint_puts_each_key_before_the_names_that_get_cl
     assert advice_text(linked, *keys_, compact=True).plain == (
         "U unlinks · Linked: Legal — seen in 3 retros"
     )
+
+
+async def test_advice_that_arrives_after_the_board_lost_its_hint_line_is_dropped_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The advisor thinks in a thread; under load its answer can come back while the board
+    is being closed, when the hint line is already gone. That must not crash the app."""
+    today = _todays_retro(tmp_path / "sessions")
+    release = threading.Event()
+    asked = threading.Event()
+    app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
+    async with app.run_test(size=(160, 48)) as pilot:
+        board, _hub = await open_board(pilot)
+        assert board.advisor is not None
+        advise = board.advisor.advise
+
+        def slow_advise(session: Session, target: str) -> Advice:
+            asked.set()
+            release.wait(30)
+            return advise(session, target)
+
+        monkeypatch.setattr(board.advisor, "advise", slow_advise)
+        board._advised = None
+        board.update_problem_hints()
+        await wait_until(pilot, asked.is_set, "the advisor asked")
+        await board.query_one(ProblemHints).remove()
+        release.set()
+        workers = [w for w in board.workers if w.group == "problem-hints"]
+        await wait_until(pilot, lambda: all(w.is_finished for w in workers), "the advice back")
+        failed = [w.error for w in workers if not isinstance(w.error, (type(None), CancelledError))]
+        assert failed == []

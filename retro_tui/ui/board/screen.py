@@ -281,8 +281,9 @@ class BoardScreen(RoomActions):
         except Exception as error:  # a folder or model problem: say so, keep the board going
             self.notify(f"No problem suggestions: {error}", severity="warning", markup=False)
             return
-        if self.problem_target() != target:
-            return
+        hints = self.query(ProblemHints)
+        if not hints or self.problem_target() != target:
+            return  # the selection moved on, or the board closed while the advisor thought
         self.advice = advice
         text = advice_text(
             advice,
@@ -291,7 +292,7 @@ class BoardScreen(RoomActions):
             keys.UNLINK_PROBLEM_KEY,
             compact=self.has_class("-short"),
         )
-        self.query_one(ProblemHints).show(text, compact=self.has_class("-short"))
+        hints.first().show(text, compact=self.has_class("-short"))
         self._refresh_keys_if_changed()
 
     @on(TimerDisplay.TimeUp)
