@@ -8,8 +8,7 @@ was most of the memory a long retro added (issue 17). This footer lets them go.
 It also skips a redraw while the app has no focus, and nothing redraws it when the focus
 comes back. A browser tab whose terminal had lost focus when the board's keys changed —
 a page reloaded after a host restart, a tab in the background — showed only "? Keys"
-until some later change. This footer draws what is on offer whatever the focus, and once
-more when the focus returns.
+until some later change. This footer draws what is on offer whatever the focus.
 """
 
 from __future__ import annotations
@@ -23,18 +22,10 @@ from retro_tui.ui.workarounds import forget_closed_watchers, release_closed_widg
 class KeysFooter(Footer):
     """A `Footer` that frees the keys each redraw replaces and follows every change."""
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.watch(self.app, "app_focus", self._focus_changed, init=False)
-
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
         if self.is_attached and screen is self.screen:
             self.call_after_refresh(self.recompose)
-
-    def _focus_changed(self, focused: bool) -> None:
-        if focused and self.is_attached:
-            self.bindings_changed(self.screen)
 
     async def recompose(self) -> None:
         await super().recompose()
