@@ -3,8 +3,7 @@ question, the parking lot and the health check, rated with real radio buttons.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,12 +13,10 @@ from retro_tui.client import LocalClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Role
 from retro_tui.hub.hub import Hub
-from retro_tui.page_client import HubPages
-from retro_tui.store import SessionStore
 from retro_tui.web import RetroWebServer
-from tests.support import env_app_command, serving
 from tests.support.browser import PHONE, chromium, until
 from tests.support.hub import make_session
+from tests.support.live import live_retro as serving_retro
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -29,23 +26,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHOTS_ENV = "RETRO_TUI_SHOTS"
 
 
-@asynccontextmanager
-async def live_retro(tmp_path: Path) -> AsyncIterator[tuple[Hub, RetroWebServer]]:
-    store = SessionStore(tmp_path / "sessions")
+def live_retro(tmp_path: Path) -> AbstractAsyncContextManager[tuple[Hub, RetroWebServer]]:
     session = make_session().with_changes(icebreaker="Which snack powered your sprint?")
-    store.save(session)
-    hub = Hub(store, session)
-    async with serving(
-        command=env_app_command(),
-        seats=hub,
-        pages=HubPages(hub),
-        title=session.title,
-        default_page="auto",
-    ) as server:
-        try:
-            yield hub, server
-        finally:
-            await hub.close()
+    return serving_retro(tmp_path, session)
 
 
 async def _join(page: Page, name: str) -> None:

@@ -23,12 +23,11 @@ from retro_tui.client import LocalClient
 from retro_tui.domain import commands as c
 from retro_tui.domain.model import Role
 from retro_tui.hub.hub import Hub
-from retro_tui.page_client import HubPages
 from retro_tui.store import SessionStore
 from retro_tui.web import RetroWebServer
-from tests.support import env_app_command, serving
 from tests.support.browser import PHONE, RECORD_CSP_VIOLATIONS, chromium, until
 from tests.support.hub import make_session
+from tests.support.live import live_retro as serving_retro
 from tests.support.page_views import page_views
 
 if TYPE_CHECKING:
@@ -43,20 +42,11 @@ MARKUP_CARD = "[bold]pairing[/] <b>helped</b> \x1b[31m"
 @asynccontextmanager
 async def live_retro(tmp_path: Path, **options: Any) -> AsyncIterator[tuple[Hub, RetroWebServer]]:
     """A hub on a real session file and the web server with the simple page."""
-    store = SessionStore(tmp_path / "sessions")
     session = make_session()
     if options.pop("anonymous", False):
         session = session.with_changes(settings=replace(session.settings, anonymous=True))
-    store.save(session)
-    hub = Hub(store, session)
-    options.setdefault("default_page", "auto")
-    async with serving(
-        command=env_app_command(), seats=hub, pages=HubPages(hub), title=session.title, **options
-    ) as server:
-        try:
-            yield hub, server
-        finally:
-            await hub.close()
+    async with serving_retro(tmp_path, session, **options) as live:
+        yield live
 
 
 async def _facilitator(hub: Hub) -> LocalClient:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +21,6 @@ from retro_tui.domain import commands as c
 from retro_tui.domain.measures import ReadinessCheck, TeamNumber
 from retro_tui.domain.model import Session
 from retro_tui.hub.hub import Hub
-from retro_tui.page_client import HubPages
-from retro_tui.store import SessionStore
 from retro_tui.web import RetroWebServer
 from tests.browser.test_browser_simple import (
     RECORD_ANNOUNCEMENTS,
@@ -34,9 +31,9 @@ from tests.browser.test_browser_simple import (
     _open,
     _said,
 )
-from tests.support import env_app_command, serving
 from tests.support.browser import PHONE, chromium, until
 from tests.support.hub import make_session
+from tests.support.live import live_retro
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -44,25 +41,11 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@asynccontextmanager
-async def simple_retro(
+def simple_retro(
     tmp_path: Path, session: Session
-) -> AsyncIterator[tuple[Hub, RetroWebServer]]:
+) -> AbstractAsyncContextManager[tuple[Hub, RetroWebServer]]:
     """A hub on a real session file; every browser gets the simple page."""
-    store = SessionStore(tmp_path / "sessions")
-    store.save(session)
-    hub = Hub(store, session)
-    async with serving(
-        command=env_app_command(),
-        seats=hub,
-        pages=HubPages(hub),
-        title=session.title,
-        default_page="simple",
-    ) as server:
-        try:
-            yield hub, server
-        finally:
-            await hub.close()
+    return live_retro(tmp_path, session, default_page="simple")
 
 
 async def _shots(page: Page, tmp_path: Path, name: str) -> None:

@@ -285,6 +285,7 @@ async def test_advice_that_arrives_after_the_board_lost_its_hint_line_is_dropped
     app = make_app(launcher=make_launcher(tmp_path, FakeClock(WHEN)), session_id=today.id)
     async with app.run_test(size=(160, 48)) as pilot:
         board, _hub = await open_board(pilot)
+        await _select(pilot, board, today.cards[0].id)  # advice is asked for a selection
         assert board.advisor is not None
         advise = board.advisor.advise
 
