@@ -487,9 +487,11 @@
   }
 
   function doneLine(field) {
-    const everyone = session().participants.filter((p) => p.role !== "facilitator");
-    const done = everyone.filter((p) => p[field]).length;
-    $("done-count").textContent = done + " of " + everyone.length + " done.";
+    // Counted as the hub counts it for every board (domain/room_views.ready_count): the
+    // people online, the facilitator among them, so every screen says the same.
+    const here = people();
+    const done = here.filter((p) => p[field]).length;
+    $("done-count").textContent = done + " of " + here.length + " done.";
     const mine = me()[field];
     $("done").textContent = mine ? "I'm not done yet" : "I'm done";
     $("done").setAttribute("aria-pressed", mine ? "true" : "false");
