@@ -82,14 +82,9 @@ class RoomQuotas:
         """Refuse, with the number, a command that would take this person past a quota."""
         if _chairs(session, pid):
             return  # the facilitator link is trusted; the session's own caps still hold
-        if isinstance(command, SIGNALS):
-            pace = self._signals.get(pid)
-            if pace is None:
-                pace = self._signals[pid] = TokenBucket(
-                    SIGNALS_PER_SECOND, SIGNAL_BURST, clock=self.clock
-                )
-            if not pace.allow():
-                raise Refused(TOO_MANY_SIGNALS)
+        signal = isinstance(command, SIGNALS)
+        if signal and not self._pace(self._signals, pid, SIGNALS_PER_SECOND, SIGNAL_BURST):
+            raise Refused(TOO_MANY_SIGNALS)
         if isinstance(command, c.AddComment):
             if self._on_topic[pid, command.target] >= COMMENTS_PER_PERSON_PER_TOPIC:
                 raise Refused(
@@ -109,12 +104,15 @@ class RoomQuotas:
 
     def move_seat(self, pid: str) -> None:
         """Refuse a seat's move to a fresh browser identity when it moves again and again."""
-        pace = self._seat_moves.get(pid)
-        if pace is None:
-            pace = TokenBucket(SEAT_MOVES_PER_SECOND, SEAT_MOVE_BURST, clock=self.clock)
-            self._seat_moves[pid] = pace
-        if not pace.allow():
+        if not self._pace(self._seat_moves, pid, SEAT_MOVES_PER_SECOND, SEAT_MOVE_BURST):
             raise Refused(TOO_MANY_SEAT_MOVES)
+
+    def _pace(self, paces: dict[str, TokenBucket], pid: str, rate: float, burst: float) -> bool:
+        """Take one from this person's bucket in `paces` (made on first use)."""
+        pace = paces.get(pid)
+        if pace is None:
+            pace = paces[pid] = TokenBucket(rate, burst, clock=self.clock)
+        return pace.allow()
 
     def count(self, before: Session, after: Session, pid: str, command: c.Command) -> None:
         """Count what an applied command added (or, for a reaction, took back)."""
